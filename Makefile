@@ -1,0 +1,29 @@
+# Set-up is automatic: every target that needs Python builds .venv from requirements.txt first.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: test audit stubs check-stubs tune bench clean-venv
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+## test: every check — stubs in sync, tool tests, and the audit (references pass, stubs fail, mutants caught)
+test: $(VENV)/.installed
+	$(PY) -m grader.stubgen --check
+	$(PY) -m pytest --audit
+
+## stubs: regenerate exercises/ from solutions/
+stubs: $(VENV)/.installed
+	$(PY) -m grader.stubgen
+
+## bench: time the graded suite on the references
+bench: $(VENV)/.installed
+	$(PY) benchmarks/grading_suite.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,83 @@
+"""The grading machinery: graded-test markers, mutants, checks, stub generation and the pytest plugin.
+
+A graded test names its task and its points and takes the implementation under test from the
+``impl`` fixture::
+
+    from grader import graded
+
+    @graded("c2w3_softmax.softmax", points=2)
+    def test_softmax_columns_sum_to_one(impl):
+        A = impl.softmax(Z)
+
+A mutant is a realistic wrong version of one graded function, written next to the tests that
+must catch it. It is a factory that receives a fresh copy of the reference module and returns
+the replacement::
+
+    from grader import mutant
+
+    @mutant("c2w3_softmax.softmax", "softmax over axis 1 instead of the class axis 0")
+    def softmax_wrong_axis(ref):
+        return lambda Z: ref.softmax(Z.T).T
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+import pytest
+
+__all__ = ["MUTANTS", "Mutant", "graded", "mutant", "split_task"]
+
+
+def split_task(task: str) -> tuple[str, str]:
+    """``"c2w3_softmax.softmax"`` -> ``("c2w3_softmax", "softmax")``.
+
+    Raises:
+        ValueError: ``task`` is not of the form ``module.function``.
+    """
+    module, dot, name = task.partition(".")
+    if not (dot and module.isidentifier() and name.isidentifier()):
+        raise ValueError(f"A task is 'module.function'. Received: task={task!r}")
+    return module, name
+
+
+def graded(task: str, points: int = 1) -> pytest.MarkDecorator:
+    """Mark a test as grading ``task`` (``module.function``) for ``points`` points."""
+    split_task(task)
+    if not (isinstance(points, int) and points > 0):
+        raise ValueError(f"points must be a positive integer. Received: points={points!r}")
+    return pytest.mark.graded(task=task, points=points)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A realistic wrong version of one graded function that its tests must reject."""
+
+    task: str
+    name: str
+    description: str
+    factory: Callable[[ModuleType], object]
+
+    def apply(self, reference: ModuleType) -> ModuleType:
+        """Patch ``reference`` (a private copy of the solution module) in place and return it."""
+        setattr(reference, split_task(self.task)[1], self.factory(reference))
+        return reference
+
+
+MUTANTS: dict[str, Mutant] = {}
+
+
+def mutant(task: str, description: str) -> Callable[[Callable[[ModuleType], object]], Callable[[ModuleType], object]]:
+    """Register the decorated factory as a mutant of ``task``; its name is the factory's name."""
+    split_task(task)
+
+    def register(factory: Callable[[ModuleType], object]) -> Callable[[ModuleType], object]:
+        key = f"{task}:{factory.__name__}"
+        if key in MUTANTS and MUTANTS[key].factory.__code__ != factory.__code__:
+            raise ValueError(f"Two mutants share the name {key!r}")
+        MUTANTS[key] = Mutant(task, factory.__name__, description, factory)
+        return factory
+
+    return register

@@ -1,0 +1,230 @@
+"""The pytest plugin behind the graded suite.
+
+Options:
+    --impl exercises|solutions|PATH   the implementation the ``impl`` fixture hands to graded
+                                      tests (default: exercises, the stubs a student fills in)
+    --task MODULE[.FUNCTION]          only the graded tests of that module or function (repeatable)
+    --audit                           prove the suite honest: every graded test runs on the
+                                      references (must pass), on freshly generated stubs (must
+                                      fail) and on each mutant of its function; one verdict per
+                                      graded function checks that every mutant was caught.
+
+Each graded test also gets its module's name as a marker, so ``pytest -m c2w3_softmax`` or
+``pytest -m "graded(task='c2w3_softmax.softmax')"`` selects one unit of grading.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from grader import MUTANTS, split_task
+from grader.loader import Unattempted, load_module, load_or_explain
+from grader.stubgen import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+REFERENCE, STUBS, MUTANT = "solutions", "stubs", "mutant-"
+
+
+@dataclass
+class _State:
+    """What one pytest session has loaded and seen."""
+
+    impl: str
+    audit: bool
+    stubs_dir: Path | None = None
+    modules: dict[tuple[str, str], ModuleType | Unattempted] = field(default_factory=dict)
+    scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    caught: dict[str, bool] = field(default_factory=dict)  # mutant key -> some test failed
+    stub_passes: list[str] = field(default_factory=list)
+
+
+_state_key = pytest.StashKey[_State]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader", "graded exercises")
+    group.addoption("--impl", default="exercises", metavar="exercises|solutions|PATH",
+                    help="implementation to grade: the stubs (default), the references, or a folder "
+                         "with some or all of a student's module files")
+    group.addoption("--task", action="append", default=[], metavar="MODULE[.FUNCTION]",
+                    help="run only the graded tests of this module or function (repeatable)")
+    group.addoption("--audit", action="store_true",
+                    help="references must pass, fresh stubs must fail, every mutant must be caught")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "graded(task, points): a graded test of task 'module.function'")
+    for path in sorted(SOLUTIONS.glob("*.py")):
+        config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
+    config.stash[_state_key] = _State(impl=config.getoption("impl"), audit=config.getoption("audit"))
+    try:  # graders must be reproducible: the same examples every run, no flaky deadlines
+        from hypothesis import HealthCheck, Phase, settings
+
+        settings.register_profile(
+            "grader", derandomize=True, database=None, deadline=None, print_blob=False,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+            phases=[Phase.explicit, Phase.generate] if config.getoption("audit") else list(Phase),
+        )
+        settings.load_profile("grader")
+    except ImportError:
+        pass
+
+
+def _task(item: pytest.Item) -> tuple[str, int] | None:
+    marker = item.get_closest_marker("graded")
+    if marker is None:
+        return None
+    return marker.kwargs["task"], marker.kwargs.get("points", 1)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    state = metafunc.config.stash[_state_key]
+    marker = metafunc.definition.get_closest_marker("graded")
+    if not state.audit or marker is None or "impl" not in metafunc.fixturenames:
+        return
+    task = marker.kwargs["task"]
+    variants = [REFERENCE, STUBS] + [MUTANT + m.name for m in MUTANTS.values() if m.task == task]
+    metafunc.parametrize("impl", variants, indirect=True)
+
+
+def _folder(state: _State, variant: str, config: pytest.Config) -> Path:
+    if variant == STUBS:
+        if state.stubs_dir is None:
+            state.stubs_dir = config._tmp_path_factory.mktemp("fresh_stubs")  # type: ignore[attr-defined]
+            for path, text in generate(SOLUTIONS, state.stubs_dir).items():
+                path.write_text(text)
+        return state.stubs_dir
+    if variant in (REFERENCE, "exercises"):
+        return ROOT / variant
+    return Path(variant).expanduser().resolve()
+
+
+@pytest.fixture
+def impl(request: pytest.FixtureRequest) -> ModuleType | Unattempted:
+    """The module under test for this graded test's task: stub, reference, student file or mutant."""
+    state = request.config.stash[_state_key]
+    found = _task(request.node)
+    if found is None:
+        raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
+    module, _ = split_task(found[0])
+    variant = getattr(request, "param", state.impl)
+    key = (variant, module)
+    if key not in state.modules:
+        if variant.startswith(MUTANT):
+            mutant = MUTANTS[f"{found[0]}:{variant[len(MUTANT):]}"]
+            state.modules[key] = mutant.apply(load_module(SOLUTIONS, module))
+        else:
+            state.modules[key] = load_or_explain(_folder(state, variant, request.config), module)
+    return state.modules[key]
+
+
+class _MutantVerdict(pytest.Item):
+    """One item per graded function in an audit: every mutant of it failed some test of it."""
+
+    def __init__(self, *, task: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.task = task
+
+    def runtest(self) -> None:
+        state = self.config.stash[_state_key]
+        mutants = [key for key, m in MUTANTS.items() if m.task == self.task]
+        if not mutants:
+            raise AssertionError(f"{self.task} has no mutant: add a realistic wrong version with "
+                                 "@mutant(...) beside its tests")
+        missed = [f"{key} ({MUTANTS[key].description})" for key in mutants if not state.caught.get(key)]
+        if missed:
+            raise AssertionError(f"{len(missed)} mutant(s) of {self.task} passed every graded test "
+                                 "of it:\n  " + "\n  ".join(missed))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        return self.path, None, f"mutants of {self.task}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    wanted = config.getoption("task")
+    kept, dropped = [], []
+    for item in items:
+        found = _task(item)
+        if found is not None:
+            item.add_marker(split_task(found[0])[0])
+        if wanted and (found is None or not any(found[0] == w or found[0].startswith(w + ".")
+                                                for w in wanted)):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    if config.stash[_state_key].audit:
+        tasks: dict[str, pytest.Item] = {}
+        for item in items:
+            found = _task(item)
+            if found is not None:
+                tasks.setdefault(found[0], item)
+        for task, first in tasks.items():
+            items.append(_MutantVerdict.from_parent(first.parent, name=f"mutants_caught[{task}]",
+                                                    task=task))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    report: pytest.TestReport = yield
+    state = item.config.stash[_state_key]
+    found = _task(item)
+    if found is None or report.when != "call":
+        return report
+    task, points = found
+    variant = getattr(item, "callspec", None) and item.callspec.params.get("impl")
+    if not state.audit or variant == REFERENCE:
+        state.scores[task][0] += points if report.passed else 0
+        state.scores[task][1] += points
+        return report
+    if variant == STUBS:  # a fresh stub must fail every graded test
+        if report.passed:
+            state.stub_passes.append(item.nodeid)
+            report.outcome, report.longrepr = "failed", (
+                f"the fresh stub of {task} passes this graded test: free points for doing nothing")
+        else:
+            report.outcome, report.longrepr = "passed", None
+    else:  # a mutant needs to fail only some test of its function; the verdict item judges
+        key = f"{task}:{variant[len(MUTANT):]}"
+        state.caught[key] = state.caught.get(key, False) or report.failed
+        report.outcome, report.longrepr = "passed", None
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash[_state_key]
+    scores = state.scores
+    if not scores:
+        return
+    write = terminalreporter.write_line
+    label = "references" if state.audit else state.impl
+    terminalreporter.section(f"graded functions ({label})")
+    width = max(len(task) for task in scores)
+    for task in sorted(scores):
+        got, total = scores[task]
+        mark = "ok  " if got == total else "FAIL"
+        write(f"{mark} {task:<{width}}  {got:>3}/{total} points")
+    got = sum(s[0] for s in scores.values())
+    total = sum(s[1] for s in scores.values())
+    write(f"total: {got}/{total} points over {len(scores)} graded functions")
+    if state.audit:
+        tasks = set(scores)
+        n_mutants = sum(1 for m in MUTANTS.values() if m.task in tasks)
+        n_caught = sum(1 for k, m in MUTANTS.items() if m.task in tasks and state.caught.get(k))
+        write(f"audit: {n_mutants} mutants, {n_caught} caught; "
+              f"fresh stubs passed {len(state.stub_passes)} graded test(s)")

@@ -1,0 +1,184 @@
+"""Generate the student stubs in ``exercises/`` from the references in ``solutions/``.
+
+Each graded function is written once, in ``solutions/``, with its answer between two marker
+lines::
+
+    def softmax(Z):
+        \"\"\"...docstring stays...\"\"\"
+        ### BEGIN SOLUTION
+        Z_shifted = Z - Z.max(axis=0, keepdims=True)
+        ...
+        ### END SOLUTION
+
+The stub keeps everything outside the markers (signature, docstring, helpers, comments) and
+replaces each region by one line that raises ``NotImplementedError`` naming the module and the
+function, so a student who skips a function learns which one at once. Unclosed, nested or
+misplaced markers are an error that names the file and line.
+
+Usage::
+
+    python -m grader.stubgen            # rewrite exercises/ from solutions/
+    python -m grader.stubgen --check    # exit 1 if exercises/ is not what would be generated
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = (
+    '# Exercise stub generated from solutions/{name} by `make stubs`.\n'
+    "# Replace each `raise NotImplementedError(...)` line with your code; keep the signatures.\n"
+)
+
+
+class MarkerError(ValueError):
+    """A solution file whose markers cannot be turned into a stub."""
+
+
+@dataclass(frozen=True)
+class _Region:
+    begin: int  # 1-based line of BEGIN
+    end: int  # 1-based line of END
+    indent: str
+    qualname: str
+
+
+def _function_spans(tree: ast.Module) -> list[tuple[int, int, str]]:
+    """Every function in the module as (first line, last line, qualified name)."""
+    spans: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = f"{prefix}{child.name}"
+                spans.append((child.lineno, child.end_lineno or child.lineno, name))
+                visit(child, f"{name}.")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.")
+
+    visit(tree, "")
+    return spans
+
+
+def _find_regions(source: str, filename: str) -> list[_Region]:
+    lines = source.splitlines()
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as err:
+        raise MarkerError(f"{filename}:{err.lineno}: not valid Python: {err.msg}") from err
+    spans = _function_spans(tree)
+    regions: list[_Region] = []
+    open_at: int | None = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("###") and stripped not in (BEGIN, END) and "SOLUTION" in stripped:
+            raise MarkerError(f"{filename}:{number}: malformed marker {stripped!r}; "
+                              f"expected {BEGIN!r} or {END!r}")
+        if stripped == BEGIN:
+            if open_at is not None:
+                raise MarkerError(f"{filename}:{number}: nested {BEGIN!r}; the region opened "
+                                  f"at line {open_at} is not closed")
+            open_at = number
+        elif stripped == END:
+            if open_at is None:
+                raise MarkerError(f"{filename}:{number}: {END!r} without a {BEGIN!r} before it")
+            begin_line = lines[open_at - 1]
+            indent = begin_line[: len(begin_line) - len(begin_line.lstrip())]
+            if line[: len(line) - len(line.lstrip())] != indent:
+                raise MarkerError(f"{filename}:{number}: {END!r} is not indented like the "
+                                  f"{BEGIN!r} at line {open_at}")
+            inside = [span for span in spans if span[0] < open_at <= span[1]]
+            if not inside:
+                raise MarkerError(f"{filename}:{open_at}: solution region outside any function")
+            qualname = max(inside, key=lambda span: span[0])[2]
+            if any(region.qualname == qualname for region in regions):
+                raise MarkerError(f"{filename}:{open_at}: second solution region in {qualname}; "
+                                  "use one region per function")
+            regions.append(_Region(open_at, number, indent, qualname))
+            open_at = None
+    if open_at is not None:
+        raise MarkerError(f"{filename}:{open_at}: {BEGIN!r} is never closed by {END!r}")
+    if not regions:
+        raise MarkerError(f"{filename}: no {BEGIN!r} region; nothing for a student to write")
+    return regions
+
+
+def make_stub(source: str, module: str, filename: str = "<solution>") -> str:
+    """Return the stub text for one solution module's source.
+
+    Args:
+        source: the solution file's text.
+        module: the module's name, used in the ``NotImplementedError`` messages.
+        filename: shown in error messages.
+
+    Raises:
+        MarkerError: unclosed, nested, malformed or misplaced markers, naming file and line.
+    """
+    regions = _find_regions(source, filename)
+    lines = source.splitlines()
+    out: list[str] = []
+    position = 0
+    for region in regions:
+        out.extend(lines[position : region.begin - 1])
+        out.append(f'{region.indent}raise NotImplementedError("{module}.{region.qualname}")')
+        position = region.end
+    out.extend(lines[position:])
+    return HEADER.format(name=Path(filename).name) + "\n".join(out) + "\n"
+
+
+def generate(solutions: Path, exercises: Path) -> dict[Path, str]:
+    """Map each stub path under ``exercises`` to the text it should hold."""
+    stubs: dict[Path, str] = {}
+    for path in sorted(solutions.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        stubs[exercises / path.name] = make_stub(path.read_text(), path.stem, str(path))
+    return stubs
+
+
+def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
+    """Names of stubs that are missing, stale or have no solution; empty when in sync."""
+    stubs = generate(solutions, exercises)
+    problems = [f"{path.name}: missing" for path in stubs if not path.exists()]
+    problems += [f"{path.name}: differs from the generated stub"
+                 for path, text in stubs.items() if path.exists() and path.read_text() != text]
+    problems += [f"{path.name}: has no solution in {solutions.name}/"
+                 for path in sorted(exercises.glob("*.py"))
+                 if path.name != "__init__.py" and path not in stubs]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.stubgen", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only check that exercises/ is in sync")
+    parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
+    parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            problems = out_of_sync(args.solutions, args.exercises)
+            for problem in problems:
+                print(f"exercises/{problem}", file=sys.stderr)
+            if problems:
+                print("Run `make stubs` to regenerate exercises/ from solutions/.", file=sys.stderr)
+            return 1 if problems else 0
+        stubs = generate(args.solutions, args.exercises)
+    except MarkerError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    args.exercises.mkdir(parents=True, exist_ok=True)
+    for path, text in stubs.items():
+        path.write_text(text)
+    print(f"wrote {len(stubs)} stubs to {args.exercises}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

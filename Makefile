@@ -17,6 +17,12 @@ test: $(VENV)/.installed
 	$(PY) -m grader.stubgen --check
 	$(PY) -m pytest --audit
 
+## tune: a short coarse-to-fine sweep of the default digits model; prints the table, writes the plot
+tune: $(VENV)/.installed
+	$(PY) -m tuner sweep --config tuner/configs/digits.toml --dir runs/digits
+	$(PY) -m tuner report --dir runs/digits
+	$(PY) -m tuner plot --dir runs/digits --out runs/digits/search.png
+
 ## stubs: regenerate exercises/ from solutions/
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubgen

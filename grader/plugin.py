@@ -25,11 +25,8 @@ import pytest
 
 from grader import MUTANTS, split_task
 from grader.loader import Unattempted, load_module, load_or_explain
-from grader.stubgen import generate
+from grader.stubgen import ROOT, generate
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-EXERCISES = ROOT / "exercises"
 REFERENCE, STUBS, MUTANT = "solutions", "stubs", "mutant-"
 
 
@@ -39,6 +36,7 @@ class _State:
 
     impl: str
     audit: bool
+    root: Path  # holds solutions/ and exercises/
     stubs_dir: Path | None = None
     modules: dict[tuple[str, str], ModuleType | Unattempted] = field(default_factory=dict)
     scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
@@ -58,13 +56,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only the graded tests of this module or function (repeatable)")
     group.addoption("--audit", action="store_true",
                     help="references must pass, fresh stubs must fail, every mutant must be caught")
+    parser.addini("grader_root", "folder that holds solutions/ and exercises/ (default: this repository)",
+                  default=str(ROOT))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "graded(task, points): a graded test of task 'module.function'")
-    for path in sorted(SOLUTIONS.glob("*.py")):
+    root = Path(config.rootpath, config.getini("grader_root")).resolve()
+    for path in sorted((root / "solutions").glob("*.py")):
         config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
-    config.stash[_state_key] = _State(impl=config.getoption("impl"), audit=config.getoption("audit"))
+    config.stash[_state_key] = _State(impl=config.getoption("impl"), audit=config.getoption("audit"),
+                                      root=root)
     try:  # graders must be reproducible: the same examples every run, no flaky deadlines
         from hypothesis import HealthCheck, Phase, settings
 
@@ -99,11 +101,11 @@ def _folder(state: _State, variant: str, config: pytest.Config) -> Path:
     if variant == STUBS:
         if state.stubs_dir is None:
             state.stubs_dir = config._tmp_path_factory.mktemp("fresh_stubs")  # type: ignore[attr-defined]
-            for path, text in generate(SOLUTIONS, state.stubs_dir).items():
+            for path, text in generate(state.root / "solutions", state.stubs_dir).items():
                 path.write_text(text)
         return state.stubs_dir
     if variant in (REFERENCE, "exercises"):
-        return ROOT / variant
+        return state.root / variant
     return Path(variant).expanduser().resolve()
 
 
@@ -120,7 +122,7 @@ def impl(request: pytest.FixtureRequest) -> ModuleType | Unattempted:
     if key not in state.modules:
         if variant.startswith(MUTANT):
             mutant = MUTANTS[f"{found[0]}:{variant[len(MUTANT):]}"]
-            state.modules[key] = mutant.apply(load_module(SOLUTIONS, module))
+            state.modules[key] = mutant.apply(load_module(state.root / "solutions", module))
         else:
             state.modules[key] = load_or_explain(_folder(state, variant, request.config), module)
     return state.modules[key]

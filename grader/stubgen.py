@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
+_LOOKS_LIKE_MARKER = re.compile(r"#{2,}\s*(BEGIN|END)\b", re.IGNORECASE)
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = (
     '# Exercise stub generated from solutions/{name} by `make stubs`.\n'
@@ -78,7 +80,7 @@ def _find_regions(source: str, filename: str) -> list[_Region]:
     open_at: int | None = None
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if stripped.startswith("###") and stripped not in (BEGIN, END) and "SOLUTION" in stripped:
+        if _LOOKS_LIKE_MARKER.match(stripped) and stripped not in (BEGIN, END):
             raise MarkerError(f"{filename}:{number}: malformed marker {stripped!r}; "
                               f"expected {BEGIN!r} or {END!r}")
         if stripped == BEGIN:

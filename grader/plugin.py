@@ -153,6 +153,12 @@ class _MutantVerdict(pytest.Item):
         return self.path, None, f"mutants of {self.task}"
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    found = _task(item)
+    if found is not None:  # so that `-m MODULE` selects one exercise
+        item.add_marker(split_task(found[0])[0])
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
@@ -160,8 +166,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     kept, dropped = [], []
     for item in items:
         found = _task(item)
-        if found is not None:
-            item.add_marker(split_task(found[0])[0])
         if wanted and (found is None or not any(found[0] == w or found[0].startswith(w + ".")
                                                 for w in wanted)):
             dropped.append(item)

@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: test audit stubs check-stubs tune bench clean-venv
+.PHONY: venv test stubs tune bench clean-venv
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+## venv: only create .venv (every other target does it too)
+venv: $(VENV)/.installed
 
 ## test: every check — stubs in sync, tool tests, and the audit (references pass, stubs fail, mutants caught)
 test: $(VENV)/.installed

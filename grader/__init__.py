@@ -10,8 +10,8 @@ A graded test names its task and its points and takes the implementation under t
         A = impl.softmax(Z)
 
 A mutant is a realistic wrong version of one graded function, written next to the tests that
-must catch it. It is a factory that receives a fresh copy of the reference module and returns
-the replacement::
+must catch it. It is a factory that receives a pristine copy of the reference module and returns
+the replacement; the module under test is another copy with the replacement patched in::
 
     from grader import mutant
 
@@ -60,10 +60,15 @@ class Mutant:
     description: str
     factory: Callable[[ModuleType], object]
 
-    def apply(self, reference: ModuleType) -> ModuleType:
-        """Patch ``reference`` (a private copy of the solution module) in place and return it."""
-        setattr(reference, split_task(self.task)[1], self.factory(reference))
-        return reference
+    def apply(self, target: ModuleType, reference: ModuleType) -> ModuleType:
+        """Patch ``target`` in place with the mutant built from ``reference``; return ``target``.
+
+        ``target`` and ``reference`` are two private copies of the solution module: the factory's
+        ``ref.function`` stays the correct one (a mutant that calls it cannot recurse into itself),
+        while the other functions of ``target`` that call the mutated one see the mutant.
+        """
+        setattr(target, split_task(self.task)[1], self.factory(reference))
+        return target
 
 
 MUTANTS: dict[str, Mutant] = {}

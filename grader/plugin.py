@@ -122,7 +122,8 @@ def impl(request: pytest.FixtureRequest) -> ModuleType | Unattempted:
     if key not in state.modules:
         if variant.startswith(MUTANT):
             mutant = MUTANTS[f"{found[0]}:{variant[len(MUTANT):]}"]
-            state.modules[key] = mutant.apply(load_module(state.root / "solutions", module))
+            solutions = state.root / "solutions"
+            state.modules[key] = mutant.apply(load_module(solutions, module), load_module(solutions, module))
         else:
             state.modules[key] = load_or_explain(_folder(state, variant, request.config), module)
     return state.modules[key]
@@ -195,6 +196,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     task, points = found
     variant = getattr(item, "callspec", None) and item.callspec.params.get("impl")
     if not state.audit or variant == REFERENCE:
+        if report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
+            report.longrepr = (f"{str(call.excinfo.value) or task}: not written yet; replace the "
+                               "`raise NotImplementedError(...)` line with your code")
         state.scores[task][0] += points if report.passed else 0
         state.scores[task][1] += points
         return report

@@ -73,7 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.register_profile(
             "grader", derandomize=True, database=None, deadline=None, print_blob=False,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-            phases=[Phase.explicit, Phase.generate] if config.getoption("audit") else list(Phase),
+            phases=[Phase.explicit, Phase.generate],  # no shrinking: a check must answer in seconds
         )
         settings.load_profile("grader")
     except ImportError:
@@ -127,6 +127,15 @@ def impl(request: pytest.FixtureRequest) -> ModuleType | Unattempted:
         else:
             state.modules[key] = load_or_explain(_folder(state, variant, request.config), module)
     return state.modules[key]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = item.config.stash[_state_key]
+    variant = getattr(item, "callspec", None) and item.callspec.params.get("impl")
+    found = _task(item)
+    if state.audit and found and isinstance(variant, str) and variant.startswith(MUTANT):
+        if state.caught.get(f"{found[0]}:{variant[len(MUTANT):]}"):
+            pytest.skip("this mutant is already caught by an earlier test")
 
 
 class _MutantVerdict(pytest.Item):

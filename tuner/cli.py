@@ -1,0 +1,249 @@
+"""The `tuner` command line: `sweep`, `report`, `best`, `plot`.
+
+    tuner sweep  --config tuner/configs/digits.toml --dir runs/digits   # run, or resume
+    tuner sweep  --dir runs/lr --param learning_rate=1e-4:1:log --param beta=0.9:0.999:one_minus_log
+    tuner report --dir runs/digits [--format table|csv|json] [--top N]
+    tuner best   --dir runs/digits [--format table|csv|json]
+    tuner plot   --dir runs/digits --out runs/digits/search.png
+
+Data goes to stdout, progress and errors to stderr. An error is one line and a non-zero exit
+code (2 for bad settings, 1 for a sweep that could not finish); `--debug` adds the traceback.
+Only `sweep` imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+
+from tuner import distributed
+from tuner.config import (ALGORITHMS, DIRECTIONS, ConfigError, SweepConfig, build_config, load_file,
+                          parse_cli_params)
+from tuner.results import (FORMATS, ResultsError, best_trial, format_best, format_trials, read_sweep,
+                           read_trials, sort_trials, sweep_status)
+from tuner.space import Param, SpaceError
+
+
+class SweepFailed(RuntimeError):
+    """A sweep that stopped before its last trial (the message says how to resume)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tuner", description="Coarse-to-fine random search on the right "
+                                     "scale, built on keras-tuner.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--dir", required=True, type=Path, help="the sweep directory")
+    common.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's start-up notes")
+
+    sweep = commands.add_parser("sweep", parents=[common], help="run a sweep, or resume it",
+                                description="Run a sweep, or resume the one in --dir.")
+    sweep.add_argument("--config", type=Path, help="TOML file with [sweep], [model] and [params] tables")
+    sweep.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH:SCALE",
+                       help="a parameter (repeatable), e.g. learning_rate=1e-4:1:log, beta=0.9:0.999:one_minus_log, "
+                            "hidden_units=16:256:int_log, batch_norm=false,true:choice")
+    sweep.add_argument("--algorithm", choices=ALGORITHMS)
+    for flag, kind, text in (("--rounds", int, "coarse-to-fine rounds"),
+                             ("--trials-per-round", int, "trials in each round"),
+                             ("--top-k", int, "best trials the next round's box must hold"),
+                             ("--margin", float, "fraction of a round's width added on each side of the next box"),
+                             ("--max-trials", int, "trials of random and bayesian"),
+                             ("--hyperband-iterations", int, "hyperband iterations"),
+                             ("--epochs", int, "epochs per trial"),
+                             ("--batch-size", int, "fit's batch size when the model does not tune it"),
+                             ("--seed", int, "the sweep's seed (>= 1)"),
+                             ("--threads", int, "TensorFlow threads per process")):
+        sweep.add_argument(flag, type=kind, help=text)
+    sweep.add_argument("--objective", help="metric to optimise (default val_accuracy)")
+    sweep.add_argument("--direction", choices=DIRECTIONS)
+    sweep.add_argument("--model", metavar="MODULE:ATTR", help="a build(hp) function or keras_tuner.HyperModel "
+                                                             "(default tuner.digits:DigitsMLP)")
+    sweep.add_argument("--data", metavar="MODULE:ATTR", help="a function returning model.fit keyword arguments "
+                                                            "(default tuner.digits:load_data)")
+    sweep.add_argument("--save-models", action="store_true", default=None, help="keep each trial's best weights")
+    sweep.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="run N worker processes and a chief on this machine (127.0.0.1)")
+    sweep.add_argument("--overwrite", action="store_true", help="delete the sweep in --dir and start again")
+    sweep.set_defaults(run=_sweep)
+
+    report = commands.add_parser("report", parents=[common], help="every trial, best first")
+    report.add_argument("--format", choices=FORMATS, default="table")
+    report.add_argument("--top", type=int, metavar="N", help="only the N best trials")
+    report.set_defaults(run=_report)
+
+    best = commands.add_parser("best", parents=[common], help="the best trial")
+    best.add_argument("--format", choices=FORMATS, default="table")
+    best.set_defaults(run=_best)
+
+    plot = commands.add_parser("plot", parents=[common], help="PNG: the objective against each parameter")
+    plot.add_argument("--out", type=Path, help="the PNG to write (default: DIR/search.png)")
+    plot.set_defaults(run=_plot)
+    return parser
+
+
+def _say(text: str) -> None:
+    print(f"tuner: {text}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------- sweep
+def _config(args: argparse.Namespace) -> SweepConfig:
+    file_settings, file_params = load_file(args.config) if args.config else ({}, ())
+    cli = {"algorithm": args.algorithm, "rounds": args.rounds, "trials_per_round": args.trials_per_round,
+           "top_k": args.top_k, "margin": args.margin, "max_trials": args.max_trials,
+           "hyperband_iterations": args.hyperband_iterations, "epochs": args.epochs,
+           "batch_size": args.batch_size, "seed": args.seed, "threads": args.threads,
+           "objective": args.objective, "direction": args.direction, "model": args.model,
+           "data": args.data, "save_models": args.save_models}
+    return build_config(file_settings, file_params, cli, parse_cli_params(args.param))
+
+
+def _remove_sweep(directory: Path) -> None:
+    """`--overwrite`: delete a sweep directory, never a directory that holds something else."""
+    if not directory.exists():
+        return
+    names = {p.name for p in directory.iterdir()} if directory.is_dir() else {directory.name}
+    if names and not names & {"sweep.json", "oracle.json"}:
+        raise ConfigError(f"refusing to delete {directory}: it holds no sweep. Received: --dir {directory}")
+    shutil.rmtree(directory)
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
+    """TensorFlow's C++ start-up notes (oneDNN, CUDA) bypass Python: silence fd 2 while it loads."""
+    if not enabled:
+        yield
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _import_sweep(debug: bool) -> ModuleType:
+    """`tuner.sweep`, which loads TensorFlow (quietly unless --debug)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # --model and --data name modules of the current directory
+    with _quiet_native_stderr(not debug):
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the CUDA probe's note comes here
+        from tuner import sweep
+    return sweep
+
+
+def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    config = _config(args)
+    if args.workers < 0:
+        raise ConfigError(f"--workers must be >= 0. Received: --workers {args.workers}")
+    if args.overwrite:
+        _remove_sweep(args.dir)
+    if args.workers:
+        return _sweep_with_workers(args, argv, config)
+    sweep = _import_sweep(args.debug)
+    outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr)
+    return _after_sweep(outcome.finished, args.dir)
+
+
+def _after_sweep(finished: bool, directory: Path) -> int:
+    if not finished:
+        raise SweepFailed(f"the sweep in {directory} stopped before its end; run the same command to resume")
+    _say(f"next: tuner report --dir {directory}   (or: tuner best, tuner plot)")
+    return 0
+
+
+def _sweep_with_workers(args: argparse.Namespace, argv: Sequence[str], config: SweepConfig) -> int:
+    if distributed.role() != "standalone":
+        raise ConfigError("--workers starts its own chief and workers: unset KERASTUNER_ORACLE_IP first. "
+                          f"Received: KERASTUNER_ORACLE_IP={os.environ[distributed.ORACLE_IP]}")
+    if sweep_status(args.dir, config.fingerprint()) == "finished":
+        _say(f"the sweep in {args.dir} is finished already; nothing to do")
+        return _after_sweep(True, args.dir)
+    worker_argv = distributed.without_options(list(argv)[1:], valued=["--workers"], flags=["--overwrite"])
+    if args.threads is None:
+        worker_argv += ["--threads", str(max(1, (os.cpu_count() or 1) // args.workers))]
+    port = distributed.free_port()
+    workers = distributed.start_workers(worker_argv, args.workers, distributed.LOOPBACK, port)
+    chief = distributed.chief_environment(distributed.LOOPBACK, port)
+    saved = {k: os.environ.get(k) for k in chief}
+    os.environ.update(chief)
+    try:
+        sweep = _import_sweep(args.debug)
+        outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr,
+                                  keep_serving=lambda: any(w.poll() is None for w in workers))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        codes = distributed.stop_workers(workers)
+    if not outcome.finished:
+        raise SweepFailed(f"the workers exited before the sweep finished (exit codes {codes}); "
+                          "run the same command to resume")
+    return _after_sweep(True, args.dir)
+
+
+# --------------------------------------------------------------------- reading results
+def _space(sweep: dict) -> list[Param]:
+    return [Param.from_dict(d) for d in sweep["space"]]
+
+
+def _report(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    sweep = read_sweep(args.dir)
+    trials = sort_trials(read_trials(args.dir), sweep["objective"], sweep["direction"])
+    if args.top is not None:
+        trials = trials.head(args.top)
+    sys.stdout.write(format_trials(trials, args.format, _space(sweep)))
+    return 0
+
+
+def _best(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    sweep = read_sweep(args.dir)
+    trial = best_trial(read_trials(args.dir), sweep["objective"], sweep["direction"])
+    sys.stdout.write(format_best(trial, args.format, _space(sweep)))
+    return 0
+
+
+def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from tuner.plot import plot_sweep
+
+    out = plot_sweep(args.dir, args.out or args.dir / "search.png")
+    _say(f"wrote {out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `tuner` command; return its exit code (0 ok, 1 failed, 2 bad settings)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its one-line error and the usage
+        return int(exit_.code or 0)
+    try:
+        return args.run(args, argv)
+    except (ConfigError, SpaceError, ResultsError, SweepFailed) as error:
+        if args.debug:
+            traceback.print_exc()
+        print(f"tuner: error: {error}", file=sys.stderr)
+        return 1 if isinstance(error, (ResultsError, SweepFailed)) else 2
+    except KeyboardInterrupt:
+        print("tuner: interrupted; run the same command to resume", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug or an environment problem: one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"tuner: error: {type(error).__name__}: {error} (--debug shows the traceback)", file=sys.stderr)
+        return 1

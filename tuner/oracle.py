@@ -1,0 +1,244 @@
+"""The coarse-to-fine oracle: random search on the right scale, zooming in round after round.
+
+A keras-tuner `Oracle`, so trial storage, resume, `get_best_hyperparameters` and the chief/worker
+mode all work as with keras-tuner's own oracles.
+
+Round 1 samples every parameter uniformly in its own scale (see `tuner.space`) over its whole
+range. When a round's trials have all ended, the box shrinks around the `top_k` best trials so far
+(with a `margin`, clipped to the original bounds) and the next round samples inside it. While a
+round still has trials running elsewhere (distributed mode), a worker asking for a trial of the
+next round is told to wait (`IDLE`), so rounds stay exact with any number of workers.
+
+Hyperparameters that `build(hp)` declares itself (`hp.Float("lr", 1e-4, 1e-1, sampling="log")`)
+are tuned too: `log` becomes the log scale, `reverse_log` with bounds in (0, 1) the β scale
+`one_minus_log`, and so on; those the oracle cannot place on a scale (a `step`, a `Fixed`) are
+drawn with keras-tuner's own sampling and not zoomed.
+
+Reference:
+    Andrew Ng, Improving Deep Neural Networks, week 3: "Using an appropriate scale to pick
+    hyperparameters" and "coarse to fine" search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import keras_tuner
+import numpy as np
+from keras_tuner.engine.trial import TrialStatus
+
+from tuner.space import Box, Param, box_from_json, box_to_json, zoom
+
+ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
+
+
+def param_from_keras(hp: Any) -> Param | None:
+    """The scale of a hyperparameter that `build(hp)` declared, or None if it has none.
+
+    `Float`/`Int` with linear, log or (inside (0, 1)) reverse_log sampling and no step other than
+    an `Int`'s 1, `Choice` and `Boolean` map onto `Param`; anything else (a `Fixed`, a step) does not.
+    """
+    kind = type(hp).__name__
+    if kind == "Choice":
+        return Param(hp.name, "choice", choices=tuple(hp.values))
+    if kind == "Boolean":
+        return Param(hp.name, "choice", choices=(False, True))
+    if kind not in ("Float", "Int") or not (hp.step is None or (kind == "Int" and hp.step == 1)):
+        return None
+    sampling = hp.sampling or "linear"
+    if sampling == "reverse_log":
+        if not 0 < hp.min_value < hp.max_value < 1 or kind == "Int":
+            return None
+        scale = "one_minus_log"
+    else:
+        scale = {("Float", "linear"): "linear", ("Float", "log"): "log",
+                 ("Int", "linear"): "int", ("Int", "log"): "int_log"}[(kind, sampling)]
+    if hp.min_value >= hp.max_value:
+        return None
+    return Param(hp.name, scale, hp.min_value, hp.max_value)
+
+
+class CoarseToFineOracle(keras_tuner.Oracle):
+    """Coarse-to-fine random search: `rounds` rounds of `trials_per_round` trials.
+
+    Each round samples uniformly inside the current box, each parameter in its own scale. After
+    a round, the box becomes the smallest box holding the `top_k` best completed trials so far,
+    widened by `margin` times the round's width on each side and clipped to the full range;
+    choices keep the values seen among those trials. Failed trials never count as best. With
+    `rounds=1` this is plain random search on the right scales.
+
+    The round, the boxes and the random generator are part of `get_state`, so a resumed or
+    distributed sweep continues the very same rounds with the very same draws.
+
+    Args:
+        objective: as for any keras-tuner oracle (`"val_accuracy"`, a `keras_tuner.Objective`).
+        space: `tuner.space.Param`s to tune; they are declared in `hyperparameters` so that
+            `build(hp)` can read them with `hp.get(name)`.
+        rounds: number of rounds, >= 1.
+        trials_per_round: trials in each round, >= 1; `max_trials` is `rounds * trials_per_round`.
+        top_k: how many of the best trials the next box must hold, >= 1.
+        margin: fraction of the current width added on each side of the new box, >= 0.
+        seed: seed of the oracle's random generator (0 is a seed, not "random").
+        hyperparameters, allow_new_entries, tune_new_entries, max_retries_per_trial,
+        max_consecutive_failed_trials: as in `keras_tuner.Oracle`.
+
+    Raises:
+        ValueError: a setting out of range, e.g. `top_k must be >= 1. Received: top_k=0`.
+    """
+
+    def __init__(
+        self,
+        objective: Any = None,
+        space: Sequence[Param] = (),
+        rounds: int = 3,
+        trials_per_round: int = 10,
+        top_k: int = 3,
+        margin: float = 0.1,
+        seed: int | None = None,
+        hyperparameters: keras_tuner.HyperParameters | None = None,
+        allow_new_entries: bool = True,
+        tune_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+    ) -> None:
+        for label, value, least in (("rounds", rounds, 1), ("trials_per_round", trials_per_round, 1),
+                                    ("top_k", top_k, 1)):
+            if not isinstance(value, int) or value < least:
+                raise ValueError(f"{label} must be an integer >= {least}. Received: {label}={value!r}")
+        if not margin >= 0:
+            raise ValueError(f"margin must be >= 0. Received: margin={margin!r}")
+        hp = hyperparameters.copy() if hyperparameters else keras_tuner.HyperParameters()
+        for param in space:
+            param.register(hp)
+        super().__init__(
+            objective=objective, max_trials=rounds * trials_per_round, hyperparameters=hp,
+            allow_new_entries=allow_new_entries, tune_new_entries=tune_new_entries, seed=seed,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials)
+        if seed is not None:  # keras-tuner reads `seed or random.randint(...)`: keep a 0
+            self.seed = self._seed_state = seed
+        self.space = {p.name: p for p in space}
+        self.rounds = rounds
+        self.trials_per_round = trials_per_round
+        self.top_k = top_k
+        self.margin = float(margin)
+        self._rng = np.random.default_rng(self.seed)
+        self._round = 0
+        self._boxes: list[Box] = [{}]  # one per round started; a missing name means its full range
+        self._trial_round: dict[str, int] = {}
+
+    # ----------------------------------------------------------------- what callers read
+    @property
+    def current_round(self) -> int:
+        """The round trials are drawn from now, counting from 0."""
+        return self._round
+
+    def round_of(self, trial_id: str) -> int | None:
+        """The round a trial was drawn in (None for a trial this oracle did not draw)."""
+        return self._trial_round.get(trial_id)
+
+    def params(self) -> list[Param]:
+        """Every parameter the oracle places on a scale: the given space, then those `build` declared."""
+        params = dict(self.space)
+        for hp in self.hyperparameters.space:
+            if hp.name not in params:
+                derived = param_from_keras(hp)
+                if derived is not None:
+                    params[hp.name] = derived
+        return list(params.values())
+
+    def box(self, round_index: int | None = None) -> Box:
+        """The box of a round (default: the current one), every parameter filled in."""
+        stored = self._boxes[self._round if round_index is None else round_index]
+        return {p.name: stored.get(p.name, p.full_box) for p in self.params()}
+
+    def box_values(self, round_index: int | None = None) -> dict[str, tuple[Any, ...]]:
+        """`box` in the parameters' own units: (low, high) or the allowed choices."""
+        params = {p.name: p for p in self.params()}
+        return {name: params[name].box_values(bounds) for name, bounds in self.box(round_index).items()}
+
+    # ----------------------------------------------------------------- keras-tuner hooks
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        """Values for the next trial of the current round; IDLE while the round is unfinished elsewhere.
+
+        Returns:
+            `{"status": "RUNNING", "values": {...}}`, `{"status": "IDLE"}` (ask again later) or
+            `{"status": "STOPPED"}` (every round is done, or the box holds nothing new).
+        """
+        while True:
+            members = [t for t, r in self._trial_round.items() if r == self._round]
+            if len(members) < self.trials_per_round:
+                values = self._draw_values()
+                if values is None:
+                    return {"status": TrialStatus.STOPPED, "values": None}
+                self._trial_round[trial_id] = self._round
+                return {"status": TrialStatus.RUNNING, "values": values}
+            if any(self.trials[t].status not in ENDED for t in members) or self._retry_queue:
+                return {"status": TrialStatus.IDLE, "values": None}
+            if self._round + 1 >= self.rounds:
+                return {"status": TrialStatus.STOPPED, "values": None}
+            self._boxes.append(zoom(self.params(), self.box(), self._best_values(), self.margin))
+            self._round += 1
+
+    def _best_values(self) -> list[dict[str, Any]]:
+        best = best_first(self.trials.values(), self.objective.direction)[:self.top_k]
+        return [t.hyperparameters.values for t in best]
+
+    def _draw_values(self) -> dict[str, Any] | None:
+        """One new point inside the current box (active parameters only); None when the box is spent."""
+        box = self.box()
+        params = {p.name: p for p in self.params()}
+        for _ in range(self._max_collisions + 1):
+            hps = keras_tuner.HyperParameters()
+            for hp in self.hyperparameters.space:
+                hps.merge([hp])
+                if not hps.is_active(hp):
+                    continue
+                param = params.get(hp.name)
+                if param is None:
+                    hps.values[hp.name] = hp.random_sample(int(self._rng.integers(2**31)))
+                else:
+                    hps.values[hp.name] = param.sample(box[hp.name], self._rng)
+            if not self._duplicate(hps.values):
+                return hps.values
+        return None
+
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        state["coarse_to_fine"] = {
+            "space": [p.to_dict() for p in self.space.values()],
+            "rounds": self.rounds,
+            "trials_per_round": self.trials_per_round,
+            "top_k": self.top_k,
+            "margin": self.margin,
+            "round": self._round,
+            "boxes": [box_to_json(b) for b in self._boxes],
+            "trial_round": dict(self._trial_round),
+            "rng": self._rng.bit_generator.state,
+        }
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        super().set_state(state)
+        mine = state["coarse_to_fine"]
+        self.space = {p.name: p for p in (Param.from_dict(d) for d in mine["space"])}
+        self.rounds = mine["rounds"]
+        self.trials_per_round = mine["trials_per_round"]
+        self.top_k = mine["top_k"]
+        self.margin = mine["margin"]
+        self._round = mine["round"]
+        known = {p.name: p for p in self.params()}
+        self._boxes = [box_from_json(known, b) for b in mine["boxes"]]
+        self._trial_round = dict(mine["trial_round"])
+        self._rng = np.random.default_rng()
+        self._rng.bit_generator.state = mine["rng"]
+
+
+def best_first(trials: Iterable[Any], direction: str) -> list[Any]:
+    """Completed trials with a finite score, best first."""
+    done = [t for t in trials if t.status == TrialStatus.COMPLETED and t.score is not None
+            and math.isfinite(t.score)]
+    return sorted(done, key=lambda t: t.score, reverse=direction == "max")
+

@@ -1,0 +1,500 @@
+"""Running a sweep: keras-tuner's machinery, made robust and recorded as a table.
+
+This is the only module of `tuner` that imports TensorFlow (through Keras and keras-tuner);
+the command line imports it only for `tuner sweep`.
+
+What a sweep adds to keras-tuner:
+
+- every oracle (coarse-to-fine, or keras-tuner's random search, Bayesian optimization and
+  Hyperband) records when each trial starts and ends and which worker ran it, and rewrites
+  `trials.csv` and `sweep.json` as trials start and end (see `tuner.results`);
+- each trial trains with its own seed (recorded in `trials.csv`) after the last trial's graph
+  is cleared, so memory stays flat over hundreds of trials;
+- a trial whose build raises, or whose loss becomes NaN, is a *failed trial*, not a failed
+  sweep: it is recorded with its error and the sweep goes on;
+- keras-tuner's state files are written atomically, so a sweep killed with SIGKILL resumes
+  from where it was, re-running only the trials that were running;
+- the chief of a distributed sweep polls for the end every 0.1 s instead of every 20 s, and a
+  worker told to wait for the end of a round asks again after `IDLE_POLL_S`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import math
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent import futures
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import keras
+import keras_tuner
+from keras_tuner import errors
+from keras_tuner.engine.trial import TrialStatus
+from keras_tuner.oracles import BayesianOptimizationOracle, HyperbandOracle, RandomSearchOracle
+from keras_tuner.src import utils as kt_utils
+from keras_tuner.src.distribute import utils as dist_utils
+from keras_tuner.src.engine import tuner_utils
+
+from tuner import distributed
+from tuner.config import ConfigError, SweepConfig
+from tuner.oracle import ENDED, CoarseToFineOracle, best_first
+from tuner.progress import Progress, format_duration
+from tuner.results import (SWEEP_JSON, TRIALS_CSV, sweep_status, trial_seed, write_json_atomic,
+                           write_trials)
+
+IDLE_POLL_S = 0.2
+CHIEF_POLL_S = 0.1
+
+
+# --------------------------------------------------------------------- oracles that record
+class RecordedOracle:
+    """Mixin for a keras-tuner oracle: note each trial's start, end and worker; tell a recorder.
+
+    The notes are part of the oracle's state, so they survive a resume. State files are written
+    atomically (keras-tuner writes them in place, which a SIGKILL can leave half-written).
+    """
+
+    recorder: SweepRecorder | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.trial_log: dict[str, dict[str, Any]] = {}
+
+    @keras_tuner.synchronized
+    def create_trial(self, tuner_id: str) -> Any:
+        trial = super().create_trial(tuner_id)
+        if trial.status == TrialStatus.RUNNING:
+            self.trial_log[trial.trial_id] = {"start": time.time(), "end": None, "worker": tuner_id}
+            if self.recorder is not None:
+                self.recorder.update(self)
+        return trial
+
+    @keras_tuner.synchronized
+    def end_trial(self, trial: Any) -> None:
+        self.trial_log.setdefault(trial.trial_id, {"start": None, "worker": None})["end"] = time.time()
+        try:
+            super().end_trial(trial)
+        finally:
+            if self.recorder is not None:
+                self.recorder.update(self, ended=self.trials[trial.trial_id])
+
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        state["trial_log"] = self.trial_log
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        super().set_state(state)
+        self.trial_log = dict(state.get("trial_log", {}))
+
+    def save(self) -> None:
+        write_json_atomic(self._get_oracle_fname(), self.get_state())
+
+    def _save_trial(self, trial: Any) -> None:
+        write_json_atomic(os.path.join(self._get_trial_dir(trial.trial_id), "trial.json"), trial.get_state())
+
+
+class RecordedCoarseToFine(RecordedOracle, CoarseToFineOracle):
+    """`CoarseToFineOracle`, recorded."""
+
+
+class RecordedRandomSearch(RecordedOracle, RandomSearchOracle):
+    """keras-tuner's `RandomSearchOracle`, recorded."""
+
+
+class RecordedBayesian(RecordedOracle, BayesianOptimizationOracle):
+    """keras-tuner's `BayesianOptimizationOracle`, recorded."""
+
+
+class RecordedHyperband(RecordedOracle, HyperbandOracle):
+    """keras-tuner's `HyperbandOracle`, recorded."""
+
+
+def make_oracle(config: SweepConfig) -> RecordedOracle:
+    """The oracle of `config.algorithm`, with the space declared and the sweep's seed."""
+    objective = keras_tuner.Objective(config.objective, config.direction)
+    common = {"objective": objective, "seed": config.seed,
+              "max_consecutive_failed_trials": config.max_consecutive_failed_trials}
+    if config.algorithm == "coarse_to_fine":
+        return RecordedCoarseToFine(space=config.space, rounds=config.rounds,
+                                    trials_per_round=config.trials_per_round, top_k=config.top_k,
+                                    margin=config.margin, **common)
+    hp = keras_tuner.HyperParameters()
+    for param in config.space:
+        param.register(hp)
+    if config.algorithm == "random":
+        return RecordedRandomSearch(max_trials=config.total_trials, hyperparameters=hp, **common)
+    if config.algorithm == "bayesian":
+        return RecordedBayesian(max_trials=config.total_trials, hyperparameters=hp, **common)
+    return RecordedHyperband(max_epochs=config.epochs, factor=3, hyperband_iterations=config.hyperband_iterations,
+                             hyperparameters=hp, **common)
+
+
+# --------------------------------------------------------------------- the record
+def _one_line(message: str | None) -> str | None:
+    """The last line of a traceback, without the exception's module: `FailedTrialError: ...`."""
+    if not message:
+        return None
+    last = [line for line in message.strip().splitlines() if line.strip()][-1].strip()
+    head, sep, tail = last.partition(": ")
+    return f"{head.rsplit('.', 1)[-1]}{sep}{tail}" if sep else last
+
+
+def _round_of(oracle: RecordedOracle, trial_id: str) -> int | None:
+    """Round of a trial, from 0; keras-tuner's own oracles run a single round."""
+    return oracle.round_of(trial_id) if isinstance(oracle, CoarseToFineOracle) else 0
+
+
+class SweepRecorder:
+    """Keeps `trials.csv` and `sweep.json` up to date and reports progress.
+
+    Args:
+        directory: the sweep directory.
+        config: the sweep's settings.
+        progress: where progress lines go, or None for none.
+    """
+
+    def __init__(self, directory: Path, config: SweepConfig, progress: Progress | None) -> None:
+        self.directory = directory
+        self.config = config
+        self.progress = progress
+        self.shown_round = 0
+        self.written_rounds = -1
+        self.finished = False
+
+    def _rounds(self, oracle: RecordedOracle) -> list[dict[str, Any]]:
+        if not isinstance(oracle, CoarseToFineOracle):
+            return []
+        return [{"round": r + 1, "box": {k: list(v) for k, v in oracle.box_values(r).items()}}
+                for r in range(oracle.current_round + 1)]
+
+    def write_sweep(self, oracle: RecordedOracle) -> None:
+        config = self.config
+        rounds = self._rounds(oracle)
+        write_json_atomic(self.directory / SWEEP_JSON, {
+            "version": 1, "algorithm": config.algorithm, "objective": config.objective,
+            "direction": config.direction, "space": [p.to_dict() for p in config.space],
+            "total_trials": config.total_trials, "rounds": rounds, "finished": self.finished,
+            "config": config.fingerprint()})
+        self.written_rounds = len(rounds)
+
+    def rows(self, oracle: RecordedOracle) -> list[dict[str, Any]]:
+        """One row per trial, in the order trials started."""
+        order = list(dict.fromkeys([*oracle.start_order, *oracle.trials]))
+        rows = []
+        for trial_id in order:
+            trial = oracle.trials[trial_id]
+            log = oracle.trial_log.get(trial_id, {})
+            start, end = log.get("start"), log.get("end")
+            round_index = _round_of(oracle, trial_id)
+            rows.append({
+                "trial_id": trial_id,
+                "round": None if round_index is None else round_index + 1,
+                "status": trial.status,
+                self.config.objective: trial.score if trial.status == TrialStatus.COMPLETED else None,
+                **trial.hyperparameters.values,
+                "duration_s": end - start if start is not None and end is not None and trial.status in ENDED
+                else None,
+                "seed": trial_seed(self.config.seed, trial_id),
+                "worker": log.get("worker"),
+                "error": _one_line(trial.message) if trial.status != TrialStatus.COMPLETED else None,
+            })
+        return rows
+
+    def update(self, oracle: RecordedOracle, ended: Any = None) -> None:
+        """Rewrite the files after a trial started (`ended` None) or ended; report progress."""
+        write_trials(self.directory / TRIALS_CSV, self.rows(oracle), self.config.objective,
+                     [p.name for p in self.config.space])
+        if len(self._rounds(oracle)) != self.written_rounds:
+            self.write_sweep(oracle)
+        if self.progress is None:
+            return
+        if ended is None:
+            self._show_round(oracle)
+            return
+        best = best_first(oracle.trials.values(), self.config.direction)
+        round_index = _round_of(oracle, ended.trial_id)
+        self.progress.trial_ended(
+            ended=sum(t.status in ENDED for t in oracle.trials.values()),
+            round_number=None if round_index is None else round_index + 1, status=ended.status,
+            score=ended.score, best=best[0].score if best else None, error=_one_line(ended.message))
+
+    def _show_round(self, oracle: RecordedOracle) -> None:
+        if isinstance(oracle, CoarseToFineOracle) and oracle.current_round + 1 > self.shown_round:
+            self.shown_round = oracle.current_round + 1
+            self.progress.round_started(self.shown_round, oracle.box_values(),
+                                        {p.name: p for p in oracle.params()})
+
+    def finish(self, oracle: RecordedOracle) -> None:
+        self.finished = True
+        self.write_sweep(oracle)
+
+
+# --------------------------------------------------------------------- the tuner
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training at the end of an epoch whose loss is NaN or infinite (checked once an epoch)."""
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True
+
+
+def nonfinite_reason(results: Any, objective: str) -> str | None:
+    """Why a trial's results are unusable (a NaN loss or objective), or None if they are fine."""
+    history = getattr(results, "history", None)
+    if isinstance(history, Mapping):
+        for epoch, loss in enumerate(history.get("loss", []), start=1):
+            if not math.isfinite(float(loss)):
+                return f"loss became {float(loss)} at epoch {epoch}"
+        values = history.get(objective, [])
+    elif isinstance(results, Mapping):
+        values = [results.get(objective, 0.0)]
+    else:
+        values = [results] if isinstance(results, (int, float)) else []
+    bad = [v for v in values if not math.isfinite(float(v))]
+    return f"{objective} is {float(bad[0])}" if bad else None
+
+
+class SweepTuner(keras_tuner.Tuner):
+    """keras-tuner's `Tuner`, run as a sweep: seeds, failed trials, atomic saves, quick polls.
+
+    Args:
+        oracle: any keras-tuner oracle (usually one from `make_oracle`).
+        hypermodel: a `HyperModel` or a `build(hp)` function.
+        sweep_seed: trial i trains with `trial_seed(sweep_seed, trial_id)`.
+        save_models: keep each trial's best weights (Hyperband needs them to continue trials).
+        keep_serving: for a chief: called every poll; serving stops early when it returns False.
+        **kwargs: `keras_tuner.Tuner`'s (directory, project_name, ...).
+    """
+
+    def __init__(self, oracle: Any, hypermodel: Any, *, sweep_seed: int, save_models: bool = False,
+                 keep_serving: Callable[[], bool] = lambda: True, **kwargs: Any) -> None:
+        self.sweep_seed = sweep_seed
+        self.save_models = save_models
+        self.keep_serving = keep_serving
+        self.finished = False
+        self._ran_trial = True
+        super().__init__(oracle, hypermodel, **kwargs)
+
+    def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
+        """Run trials until the oracle stops; as the chief, serve the workers instead."""
+        if dist_utils.is_chief_oracle():
+            self.oracle.verbose = 0
+            self.save()
+            self.finished = serve_oracle(self.oracle, self.keep_serving)
+            return
+        super().search(*fit_args, **fit_kwargs)
+        self.finished = True
+
+    def run_trial(self, trial: Any, *fit_args: Any, **fit_kwargs: Any) -> Any:
+        hp = trial.hyperparameters
+        keras.utils.set_random_seed(trial_seed(self.sweep_seed, trial.trial_id))
+        if "tuner/epochs" in hp.values:  # Hyperband's budget for this trial
+            fit_kwargs["epochs"] = hp.values["tuner/epochs"]
+            fit_kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
+        callbacks = self._deepcopy_callbacks(fit_kwargs.pop("callbacks", []))
+        callbacks.append(StopOnNaN())
+        if self.save_models:
+            callbacks.append(tuner_utils.SaveBestEpoch(objective=self.oracle.objective,
+                                                       filepath=self._get_checkpoint_fname(trial.trial_id)))
+        results = self._build_and_fit_model(trial, *fit_args, callbacks=callbacks, **fit_kwargs)
+        reason = nonfinite_reason(results, self.oracle.objective.name)
+        if reason:
+            raise errors.FailedTrialError(reason)
+        return results
+
+    def _try_build(self, hp: Any) -> keras.Model:
+        """Clear the last trial's graph, then build; a build that raises fails the trial only."""
+        keras.backend.clear_session()  # Keras 3 collects garbage here too
+        try:
+            model = self._build_hypermodel(hp)
+        except (errors.FatalError, errors.FailedTrialError):
+            raise
+        except Exception as error:
+            raise errors.FailedTrialError(f"build failed: {type(error).__name__}: {error}") from error
+        if not isinstance(model, keras.Model):
+            raise errors.FatalTypeError(f"build(hp) must return a keras.Model. Received: {model!r}")
+        return model
+
+    def _build_hypermodel(self, hp: Any) -> keras.Model:
+        model = super()._build_hypermodel(hp)
+        if "tuner/trial_id" in hp.values:  # Hyperband: continue from an earlier trial's best epoch
+            previous = hp.values["tuner/trial_id"]
+            if not model.built:
+                model.build_from_config(kt_utils.load_json(self._get_build_config_fname(previous)))
+            model.load_weights(self._get_checkpoint_fname(previous))
+        return model
+
+    def pre_create_trial(self) -> None:
+        if not self._ran_trial:  # the oracle said IDLE: a round is finishing elsewhere
+            time.sleep(IDLE_POLL_S)
+        self._ran_trial = False
+
+    def on_trial_begin(self, trial: Any) -> None:
+        self._ran_trial = True
+        super().on_trial_begin(trial)
+
+    def save(self) -> None:
+        if not self._is_worker():
+            self.oracle.save()
+        write_json_atomic(self._get_tuner_fname(), self.get_state())
+
+
+def serve_oracle(oracle: Any, keep_serving: Callable[[], bool]) -> bool:
+    """Serve `oracle` to workers (keras-tuner's gRPC service) until the sweep ends.
+
+    Returns:
+        True when every trial has ended and every worker was told to stop; False when
+        `keep_serving()` said to give up first (e.g. all local workers exited).
+    """
+    import grpc
+    from keras_tuner.src import protos
+    from keras_tuner.src.distribute import oracle_chief
+
+    address = f"{os.environ[distributed.ORACLE_IP]}:{os.environ[distributed.ORACLE_PORT]}"
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    servicer = oracle_chief.OracleServicer(oracle)
+    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    try:
+        bound = server.add_insecure_port(address)
+    except RuntimeError:
+        bound = 0
+    if not bound:
+        raise ConfigError(f"the chief cannot listen on {address}; is the port in use? "
+                          f"Received: {distributed.ORACLE_PORT}={os.environ[distributed.ORACLE_PORT]}")
+    server.start()
+    try:
+        while keep_serving():
+            if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
+                return True
+            time.sleep(CHIEF_POLL_S)
+        return False
+    finally:
+        server.stop(grace=1)
+
+
+# --------------------------------------------------------------------- one call
+def load_object(spec: str) -> Any:
+    """The object named by `module:attribute` (the attribute may be dotted).
+
+    Raises:
+        ConfigError: the module cannot be imported or has no such attribute.
+    """
+    module_name, _, attribute = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ConfigError(f"cannot import {module_name!r} ({error}). Received: {spec}") from None
+    try:
+        return functools.reduce(getattr, attribute.split("."), module)
+    except AttributeError:
+        raise ConfigError(f"module {module_name!r} has no attribute {attribute!r}. Received: {spec}") from None
+
+
+def make_hypermodel(obj: Any, spec: str) -> Any:
+    """A `HyperModel` class (instantiated), a `HyperModel`, or a `build(hp)` function."""
+    if isinstance(obj, type) and issubclass(obj, keras_tuner.HyperModel):
+        return obj()
+    if isinstance(obj, keras_tuner.HyperModel) or callable(obj):
+        return obj
+    raise ConfigError(f"--model must name a build(hp) function or a keras_tuner.HyperModel. Received: {spec}")
+
+
+def load_fit_kwargs(spec: str) -> dict[str, Any]:
+    """Call the data loader: it returns the keyword arguments of `model.fit` (x, y, validation_data, ...)."""
+    data = load_object(spec)()
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"the data loader must return a dict of model.fit keyword arguments. "
+                          f"Received: {spec}() -> {type(data).__name__}")
+    return dict(data)
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """How `run_sweep` ended: `finished` (every trial done), or `already_finished` (nothing to do)."""
+
+    finished: bool
+    already_finished: bool
+    trials: int
+    completed: int
+    best: float | None
+
+
+def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
+              keep_serving: Callable[[], bool] = lambda: True) -> SweepOutcome:
+    """Run or resume a sweep in `directory` (standalone, chief or worker, from the environment).
+
+    Args:
+        config: the sweep's settings.
+        directory: the sweep directory (created if needed).
+        stream: where progress goes (stderr on the command line).
+        keep_serving: for a chief: stop serving early when it returns False.
+
+    Raises:
+        ConfigError: the directory holds a sweep with other settings, or the model or data
+            cannot be loaded.
+    """
+    directory = Path(directory).resolve()
+    role = distributed.role()
+    progress = Progress(stream, config.total_trials, config.rounds if config.algorithm == "coarse_to_fine"
+                        else None, config.objective, config.direction)
+    if role != "worker":
+        status = sweep_status(directory, config.fingerprint())
+        if status == "finished":
+            progress.say(f"the sweep in {directory} is finished already; nothing to do")
+            return SweepOutcome(finished=True, already_finished=True, trials=0, completed=0, best=None)
+    if config.threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(config.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(config.threads)
+    hypermodel = make_hypermodel(load_object(config.model), config.model)
+    fit_kwargs = load_fit_kwargs(config.data)
+    if config.batch_size:
+        fit_kwargs.setdefault("batch_size", config.batch_size)
+    oracle = make_oracle(config)
+    directory.mkdir(parents=True, exist_ok=True)
+    tuner_id = os.environ.get(distributed.TUNER_ID, "tuner0")
+    if (directory / "oracle.json").exists() and not (directory / f"{tuner_id}.json").exists():
+        # keras-tuner reloads the oracle only when this tuner's own file exists (a sweep
+        # started with --workers and resumed without has none): say there is one to reload.
+        write_json_atomic(directory / f"{tuner_id}.json", {})
+    recorder = None if role == "worker" else SweepRecorder(directory, config, progress)
+    oracle.recorder = recorder
+    with contextlib.redirect_stdout(stream):  # keras-tuner's notes ("Reloading Tuner from ...")
+        tuner = SweepTuner(oracle, hypermodel, sweep_seed=config.seed,
+                           save_models=config.save_models or config.algorithm == "hyperband",
+                           keep_serving=keep_serving, directory=str(directory.parent),
+                           project_name=directory.name)
+        if recorder is not None:
+            ended = sum(t.status in ENDED for t in oracle.trials.values())
+            total = config.total_trials or "?"
+            what = (f"{config.rounds} rounds of {config.trials_per_round} trials"
+                    if config.algorithm == "coarse_to_fine" else f"{total} trials")
+            verb = f"resuming ({ended} of {total} trials ended)" if ended else "starting"
+            progress.say(f"{verb}: {config.algorithm}, {what}, in {directory}")
+            if role == "chief":
+                progress.say(f"chief serving on {os.environ[distributed.ORACLE_IP]}:"
+                             f"{os.environ[distributed.ORACLE_PORT]}")
+            recorder.update(oracle)
+        tuner.search(**{**fit_kwargs, "epochs": config.epochs, "verbose": 0})
+    if recorder is None:
+        return SweepOutcome(finished=tuner.finished, already_finished=False, trials=0, completed=0, best=None)
+    if tuner.finished:
+        recorder.finish(oracle)
+    best = best_first(oracle.trials.values(), config.direction)
+    completed = sum(t.status == TrialStatus.COMPLETED for t in oracle.trials.values())
+    outcome = SweepOutcome(finished=tuner.finished, already_finished=False, trials=len(oracle.trials),
+                           completed=completed, best=best[0].score if best else None)
+    if tuner.finished:
+        best_text = f"; best {config.objective} {outcome.best:.4g} (trial {best[0].trial_id})" if best else ""
+        progress.say(f"done: {outcome.trials} trials, {completed} completed, in "
+                     f"{format_duration(time.monotonic() - progress.started_at)}{best_text}")
+    return outcome

@@ -176,7 +176,7 @@ class Encoder:
         return len(self.frame.blobs) - 1
 
     def array(self, array: np.ndarray) -> dict[str, Any]:
-        array = np.ascontiguousarray(array)
+        array = np.array(array, order="C", subok=False, copy=not array.flags.c_contiguous)  # keeps 0-d
         return {"t": "ndarray", "d": array.dtype.str, "s": list(array.shape), "b": self.blob(array.tobytes())}
 
     def tensorflow(self, value: Any) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ is graded as usual.
 from __future__ import annotations
 
 import builtins
+import inspect
 import itertools
 import json
 import os
@@ -699,6 +700,19 @@ class RemoteObject:
         if type(value) is not list:
             raise TypeError(f"iterating over {self!r} did not give a list of items")
         return iter(value)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The remote callable's parameters (names, kinds, defaults), for ``inspect.signature``."""
+        described = self._session.request("signature", self, f"inspect.signature({self._name})")
+        parameters = []
+        try:
+            for name, kind, has_default, default in described:
+                parameters.append(inspect.Parameter(name, inspect._ParameterKind(kind),
+                                                    default=default if has_default else inspect.Parameter.empty))
+            return inspect.Signature(parameters)
+        except (TypeError, ValueError):
+            raise ValueError(f"the signature of {self!r} could not be read") from None
 
     def __bool__(self) -> bool:
         raise TypeError(f"{self!r} lives in the student's process and has no truth value here: "

@@ -282,6 +282,11 @@ class Worker:
             return len(target)
         if op == "iter":
             return list(_take(iter(target), int(message.get("limit", 100_000))))
+        if op == "signature":
+            import inspect
+
+            return [[p.name, int(p.kind), p.default is not p.empty, None if p.default is p.empty else p.default]
+                    for p in inspect.signature(target).parameters.values()]
         if op in ("repr", "str"):
             return (repr if op == "repr" else str)(target)[:2000]
         raise ValueError(f"unknown request {op!r}")

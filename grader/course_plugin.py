@@ -111,11 +111,13 @@ class _IsolatedImpl:
 def pytest_configure(config: pytest.Config) -> None:
     course = _Course(config)
     config.stash[_course_key] = course
+    state = config.stash[plugin._state_key]
+    for path in sorted((state.root / "exercises").glob("*.py")):  # the autograder ships no solutions/
+        config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
     if not config.getoption("isolate"):
         return
     if config.getoption("audit"):
         raise pytest.UsageError("--isolate grades one submission; --audit checks the suite in one process")
-    state = config.stash[plugin._state_key]
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
     protect = [state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",

@@ -1,0 +1,671 @@
+"""The ``course`` command: students check their work and ask for hints; instructors grade.
+
+    course list                            every graded function in course order, points, status
+    course check [MODULE[.FUNCTION] ...]   grade exercises/ (isolated); what failed and what next
+    course hint MODULE.FUNCTION            the next graduated hint for that function
+    course grade [--submission DIR]        score a folder; writes Gradescope's results.json
+    course grade --submissions DIR -j N    score a folder of submissions, one results file each
+    course autograder-zip                  the zip Gradescope expects (setup.sh, run_autograder)
+
+Data goes to stdout (``--format table|json``), progress and errors to stderr; an error is one
+line and a non-zero exit code (``--debug`` keeps the grader's own log).
+
+This process never imports TensorFlow nor a student's file: it starts pytest (the trusted
+side, :mod:`grader.course_plugin`) in a child process, which starts the workers that run the
+student's code (:mod:`grader.isolation`). It reads the child's report, and writes the results
+itself, last, whatever became of the child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from grader import split_task
+from grader.results import (GradingRun, TestOutcome, gradescope, junit_xml, module_rank, run_to_json,
+                            task_rank, write_atomically)
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".course"
+DEFAULT_TIME_LIMIT, DEFAULT_IMPORT_LIMIT, DEFAULT_MEMORY_MIB = 30.0, 90.0, 2048
+MESSAGE_LINES = 14  # of a failure message in the table output
+
+
+class CourseError(Exception):
+    """An error to show as one line, with exit code 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the graded tests (the trusted side, in a child process)
+# ---------------------------------------------------------------------------------------------
+
+def graded_test_files(root: Path = ROOT) -> list[Path]:
+    """Test files under ``tests/`` with at least one ``@graded(...)`` test."""
+    files = []
+    for path in sorted((root / "tests").rglob("test_*.py")):
+        try:
+            tree = ast.parse(path.read_text())
+        except (OSError, SyntaxError):
+            continue
+        if any(isinstance(d, ast.Call) and getattr(d.func, "id", getattr(d.func, "attr", None)) == "graded"
+               for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               for d in node.decorator_list):
+            files.append(path)
+    return files
+
+
+def known_modules(root: Path = ROOT) -> list[str]:
+    names = {p.stem for folder in ("solutions", "exercises") for p in (root / folder).glob("*.py")}
+    names |= {p.stem[len("test_"):] for p in graded_test_files(root)}
+    return sorted(names - {"__init__"}, key=module_rank)
+
+
+def find_submission(folder: Path, root: Path = ROOT) -> Path:
+    """The folder that holds the module files: ``folder`` itself or the first one below it."""
+    modules = set(known_modules(root))
+    if any((folder / f"{m}.py").is_file() for m in modules):
+        return folder
+    for path in sorted(folder.rglob("*.py")):
+        if path.stem in modules and "__MACOSX" not in path.parts:
+            return path.parent
+    return folder
+
+
+def display_name(folder: Path) -> str:
+    try:
+        return f"{folder.resolve().relative_to(Path.cwd().resolve())}/"
+    except ValueError:
+        return f"{folder}/"
+
+
+def run_graded(folder: Path, tasks: Iterable[str] = (), *, isolate: bool = True, collect_only: bool = False,
+               time_limit: float = DEFAULT_TIME_LIMIT, import_limit: float = DEFAULT_IMPORT_LIMIT,
+               memory_mib: int = DEFAULT_MEMORY_MIB, total_limit: float = 3600.0, debug: bool = False,
+               root: Path = ROOT) -> GradingRun:
+    """Run the graded tests of ``folder`` in a child pytest and read its report.
+
+    Whatever happens to the child (a crash, the total time limit, an interrupt), the tests it
+    collected and never finished come back failed with a message saying why, so a results file
+    can always be written.
+    """
+    started = time.monotonic()
+    private = Path(tempfile.mkdtemp(prefix="course-"))
+    report, log_path = private / "report.jsonl", private / "pytest.log"
+    command = [sys.executable, "-m", "pytest", "-p", "grader.course_plugin", f"--impl={folder}",
+               f"--report={report}", f"--display={display_name(folder)}", "-m", "graded", "-q",
+               "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors", f"--rootdir={root}",
+               "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
+    if collect_only:
+        command.append("--collect-only")
+    if isolate:
+        command += ["--isolate", f"--time-limit={time_limit}", f"--import-time-limit={import_limit}",
+                    f"--memory-limit={memory_mib}"]
+    command += [str(p) for p in graded_test_files(root)]
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    error = None
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                 start_new_session=True)
+        try:
+            code = child.wait(total_limit)
+            if code not in (0, 1, 5):
+                error = f"the grading process stopped with exit code {code}"
+        except subprocess.TimeoutExpired:
+            error = f"grading took longer than {total_limit:g} s and was stopped"
+        except KeyboardInterrupt:
+            _kill_tree(child)
+            raise
+        finally:
+            _kill_tree(child)
+    records = _read_report(report)
+    collected = next((r for r in records if r.get("event") == "collected"), None)
+    if collected is None and error is None:
+        error = "the graded tests could not be collected"
+    finished = {r["nodeid"]: r for r in records if r.get("event") == "test"}
+    tests = []
+    for entry in (collected or {}).get("tests", []):
+        record = finished.get(entry["nodeid"])
+        if record is not None:
+            tests.append(TestOutcome.from_record(record))
+        else:
+            tests.append(TestOutcome(nodeid=entry["nodeid"], task=entry["task"], points=int(entry["points"]),
+                                     hidden=bool(entry.get("hidden")), kind="grader",
+                                     message=f"not graded: {error or 'the grading process stopped early'}"))
+    if debug or (error and not tests):
+        tail = log_path.read_text(errors="replace")[-4000:]
+        print(f"--- grader log ({log_path}) ---\n{tail}", file=sys.stderr)
+    if not debug:
+        shutil.rmtree(private, ignore_errors=True)
+    return GradingRun(tests=tests, notes=list((collected or {}).get("notes", [])),
+                      seconds=time.monotonic() - started, error=error, submission=str(folder))
+
+
+def _kill_tree(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        child.wait()
+
+
+def _read_report(path: Path) -> list[dict[str, Any]]:
+    records = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a crash
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog of graded functions, and the student's status
+# ---------------------------------------------------------------------------------------------
+
+def _fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted([*graded_test_files(root), *(root / "grader").glob("*.py"), *(root / "exercises").glob("*.py")]):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def catalog(root: Path = ROOT, state: Path = STATE) -> dict[str, dict[str, Any]]:
+    """Every graded function: ``task -> {"points", "hidden_points", "tests"}``, cached in .course/."""
+    cache = state / "catalog.json"
+    fingerprint = _fingerprint(root)
+    try:
+        cached = json.loads(cache.read_text())
+        if cached.get("fingerprint") == fingerprint:
+            return cached["tasks"]
+    except (OSError, ValueError, KeyError):
+        pass
+    print("Reading the graded tests (once, a few seconds)...", file=sys.stderr)
+    run = run_graded(root / "exercises", isolate=False, collect_only=True, root=root)
+    if run.error:
+        raise CourseError(f"could not read the graded tests: {run.error}")
+    tasks: dict[str, dict[str, Any]] = {}
+    for test in run.tests:
+        entry = tasks.setdefault(test.task, {"points": 0, "hidden_points": 0, "tests": 0})
+        entry["hidden_points" if test.hidden else "points"] += test.points
+        entry["tests"] += 1
+    ordered = dict(sorted(tasks.items(), key=lambda item: task_rank(item[0])))
+    state.mkdir(exist_ok=True)
+    write_atomically(cache, json.dumps({"fingerprint": fingerprint, "tasks": ordered}, indent=1))
+    return ordered
+
+
+def load_status(state: Path = STATE) -> dict[str, Any]:
+    try:
+        status = json.loads((state / "status.json").read_text())
+        if isinstance(status, dict):
+            status.setdefault("functions", {})
+            status.setdefault("hints", {})
+            return status
+    except (OSError, ValueError):
+        pass
+    return {"functions": {}, "hints": {}}
+
+
+def save_status(status: dict[str, Any], state: Path = STATE) -> None:
+    state.mkdir(exist_ok=True)
+    write_atomically(state / "status.json", json.dumps(status, indent=1, sort_keys=True))
+
+
+def next_task(tasks: Iterable[str], status: dict[str, Any]) -> str | None:
+    """The first function in course order that has not passed: the one to work on next."""
+    for task in sorted(tasks, key=task_rank):
+        if status["functions"].get(task, {}).get("status") != "passed":
+            return task
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+class Marks:
+    """✓ ✗ · where the terminal can show them, ok/FAIL/-- where it cannot."""
+
+    def __init__(self, stream: Any) -> None:
+        try:
+            "✓✗·—".encode(stream.encoding or "ascii")
+            self.passed, self.failed, self.todo, self.dash = "✓", "✗", "·", "—"
+        except (UnicodeEncodeError, LookupError):
+            self.passed, self.failed, self.todo, self.dash = "ok", "XX", "--", "-"
+
+    def of(self, status: str) -> str:
+        return {"passed": self.passed, "failed": self.failed}.get(status, self.todo)
+
+
+def _indent(text: str, prefix: str = "      ", lines: int = MESSAGE_LINES) -> str:
+    rows = text.rstrip().splitlines()
+    if len(rows) > lines:
+        rows = rows[:lines] + [f"[... {len(rows) - lines} more lines]"]
+    return "\n".join(prefix + row for row in rows)
+
+
+STATUS_WORDS = {"passed": "passed", "failed": "failed", "not_started": "not started"}
+
+
+def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str) -> str:
+    out = io.StringIO()
+    functions = run.functions()
+    width = max([len(f.name) for f in functions] + [20])
+    module = None
+    print(title, file=out)
+    for note in run.notes:
+        print(f"  note: {note}", file=out)
+    for function in functions:
+        current = split_task(function.task)[0]
+        if current != module:
+            module = current
+            print(f"\n{module}", file=out)
+        name = split_task(function.task)[1] + (" (hidden tests)" if function.hidden else "")
+        words = STATUS_WORDS[function.status]
+        print(f"  {marks.of(function.status)} {name:<{width - len(module)}} {function.score:>3}/{function.max_score:<3} "
+              f"{words if function.status != 'passed' else ''}".rstrip(), file=out)
+        if details and function.failures and not function.hidden and function.status != "not_started":
+            print(_indent(function.message()), file=out)
+    passed = sum(f.status == "passed" for f in functions)
+    failed = sum(f.status == "failed" for f in functions)
+    todo = sum(f.status == "not_started" for f in functions)
+    print(f"\n{run.score}/{run.max_score} points {marks.dash} {passed} passed, {failed} failed, "
+          f"{todo} not started ({run.seconds:.1f} s)", file=out)
+    if run.error:
+        print(f"warning: {run.error}", file=out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+
+def _validate(selectors: list[str], tasks: dict[str, Any]) -> None:
+    modules = {split_task(t)[0] for t in tasks}
+    for selector in selectors:
+        if selector not in modules and selector not in tasks:
+            raise CourseError(f"no graded function or module {selector!r}; `course list` shows them all")
+
+
+def command_list(args: argparse.Namespace) -> int:
+    tasks = catalog()
+    status = load_status()
+    if args.format == "json":
+        entries = [{"task": t, "points": e["points"], **status["functions"].get(t, {"status": "not_started"})}
+                   for t, e in tasks.items()]
+        print(json.dumps({"functions": entries, "next": next_task(tasks, status)}, indent=1))
+        return 0
+    marks = Marks(sys.stdout)
+    width = max([len(split_task(t)[1]) for t in tasks] + [10])
+    module = None
+    totals = {"score": 0, "max": 0, "passed": 0, "failed": 0, "not_started": 0}
+    for task, entry in tasks.items():
+        current, name = split_task(task)
+        if current != module:
+            module = current
+            module_tasks = [t for t in tasks if split_task(t)[0] == module]
+            got = sum(status["functions"].get(t, {}).get("score", 0) for t in module_tasks)
+            print(f"\n{module}  ({got}/{sum(tasks[t]['points'] for t in module_tasks)} points)")
+        seen = status["functions"].get(task, {})
+        state = seen.get("status", "not_started")
+        score = seen.get("score", 0) if state != "not_started" else 0
+        totals["score"] += score
+        totals["max"] += entry["points"]
+        totals[state] = totals.get(state, 0) + 1
+        print(f"  {marks.of(state)} {name:<{width}} {score:>3}/{entry['points']:<3} {STATUS_WORDS[state]}")
+    print(f"\ntotal {totals['score']}/{totals['max']} points {marks.dash} {totals['passed']} passed, "
+          f"{totals['failed']} failed, {totals['not_started']} not started")
+    upcoming = next_task(tasks, status)
+    if upcoming is None:
+        print("Every graded function passes. Well done.")
+    else:
+        print(f"Next: {upcoming} {marks.dash} write it in exercises/{split_task(upcoming)[0]}.py, "
+              f"then `course check {upcoming}`")
+    return 0
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    return {"time_limit": args.time_limit, "import_limit": args.import_time_limit,
+            "memory_mib": args.memory_limit, "debug": args.debug}
+
+
+def command_check(args: argparse.Namespace) -> int:
+    folder = Path(args.impl).resolve() if args.impl else ROOT / "exercises"
+    cache_ok = (STATE / "catalog.json").is_file()
+    if args.selectors:
+        if cache_ok:
+            _validate(args.selectors, catalog())
+        else:
+            modules = known_modules()
+            for selector in args.selectors:
+                if split_task(selector + ("" if "." in selector else ".x"))[0] not in modules:
+                    raise CourseError(f"no exercise module {selector.split('.')[0]!r}; `course list` shows them all")
+    what = " ".join(args.selectors) or "every exercise"
+    print(f"Checking {what} in {display_name(folder)} ...", file=sys.stderr)
+    run = run_graded(folder, args.selectors, **_limits(args))
+    if not run.tests:
+        raise CourseError(run.error or f"no graded tests match {what}")
+    status = load_status()
+    if folder == ROOT / "exercises":
+        for function in run.functions():
+            if function.hidden:
+                continue
+            status["functions"][function.task] = {"status": function.status, "score": function.score,
+                                                  "max_score": function.max_score,
+                                                  "checked": time.strftime("%Y-%m-%d %H:%M:%S")}
+        save_status(status)
+    functions = [f for f in run.functions() if not f.hidden]
+    failing = next((f for f in functions if f.status == "failed"), None)
+    todo = next((f for f in functions if f.status == "not_started"), None)
+    if args.format == "json":
+        print(json.dumps({**run_to_json(run), "next": (failing or todo).task if (failing or todo) else None},
+                         indent=1))
+    else:
+        marks = Marks(sys.stdout)
+        print(render_run(run, marks, details=True, title=f"course check {what}").rstrip())
+        if failing is not None:
+            print(f"Next: fix {failing.task} {marks.dash} stuck? `course hint {failing.task}`")
+        elif todo is not None:
+            print(f"Next: write {todo.task} in exercises/{split_task(todo.task)[0]}.py, then "
+                  f"`course check {todo.task}`")
+        else:
+            upcoming = next_task(catalog(), status) if (STATE / "catalog.json").is_file() else None
+            print(f"All checked functions pass." + (f" Next: {upcoming} {marks.dash} `course check {upcoming}`"
+                                                   if upcoming else ""))
+    return 0 if all(f.status == "passed" for f in run.functions()) else 1
+
+
+def load_hints(module: str, root: Path = ROOT) -> dict[str, list[str]]:
+    path = root / "hints" / f"{module}.toml"
+    try:
+        data = tomllib.loads(path.read_text())
+    except OSError:
+        return {}
+    except tomllib.TOMLDecodeError as err:
+        raise CourseError(f"hints/{module}.toml is not valid TOML: {err}") from None
+    return {name: [str(h) for h in table.get("hints", [])] for name, table in data.items() if isinstance(table, dict)}
+
+
+def command_hint(args: argparse.Namespace) -> int:
+    try:
+        module, name = split_task(args.task)
+    except ValueError:
+        raise CourseError(f"a hint is for one function: `course hint MODULE.FUNCTION`. Received: {args.task!r}") from None
+    hints = load_hints(module).get(name)
+    if not hints:
+        raise CourseError(f"no hints for {args.task} (hints/{module}.toml has no [{name}] table)")
+    status = load_status()
+    shown = 0 if args.reset else int(status["hints"].get(args.task, 0))
+    number = min(shown + 1, len(hints))
+    status["hints"][args.task] = number
+    save_status(status)
+    if args.format == "json":
+        print(json.dumps({"task": args.task, "hint": number, "of": len(hints), "text": hints[number - 1]}))
+        return 0
+    print(f"Hint {number} of {len(hints)} for {args.task}:")
+    print(_indent(hints[number - 1], prefix="  ", lines=40))
+    if number < len(hints):
+        print(f"Run `course hint {args.task}` again for a more specific one.")
+    else:
+        print(f"That was the last hint for {args.task} (`--reset` starts again from the first).")
+    return 0
+
+
+def _write_results(run: GradingRun, results: Path | None, junit: Path | None) -> None:
+    private = os.geteuid() == 0
+    if results is not None:
+        write_atomically(results, json.dumps(gradescope(run), indent=1), private=private)
+    if junit is not None:
+        write_atomically(junit, junit_xml(run), private=private)
+
+
+def command_grade(args: argparse.Namespace) -> int:
+    if args.submissions:
+        return grade_many(args)
+    folder = find_submission(Path(args.submission).resolve())
+    results = Path(args.results) if args.results else None
+    junit = Path(args.junit) if args.junit else None
+    try:
+        run = run_graded(folder, args.task, **_limits(args), total_limit=args.total_time_limit)
+    except Exception as err:  # the grader's own failure: results.json is still written
+        run = GradingRun(tests=[], error=f"the grader failed: {type(err).__name__}: {err}", submission=str(folder))
+    _write_results(run, results, junit)
+    if args.format == "json":
+        print(json.dumps(run_to_json(run), indent=1))
+    else:
+        print(render_run(run, Marks(sys.stdout), details=args.details,
+                         title=f"course grade {display_name(folder)}").rstrip())
+        if results is not None:
+            print(f"wrote {results}" + (f" and {junit}" if junit else ""))
+    return 0 if not run.error else 3
+
+
+def grade_many(args: argparse.Namespace) -> int:
+    """Grade each folder of ``--submissions`` in its own process; one results.json each."""
+    source = Path(args.submissions).resolve()
+    out = Path(args.out or "graded").resolve()
+    folders = sorted(p for p in source.iterdir() if p.is_dir())
+    if not folders:
+        raise CourseError(f"{source} has no submission folders")
+    out.mkdir(parents=True, exist_ok=True)
+
+    def grade(folder: Path) -> tuple[str, dict[str, Any] | None, float]:
+        results = out / folder.name / "results.json"
+        command = [sys.executable, "-m", "grader.course", "grade", "--submission", str(folder),
+                   "--results", str(results), "--format", "json", f"--time-limit={args.time_limit}",
+                   f"--import-time-limit={args.import_time_limit}", f"--memory-limit={args.memory_limit}",
+                   f"--total-time-limit={args.total_time_limit}", *(f"--task={t}" for t in args.task)]
+        started = time.monotonic()
+        with open(out / f"{folder.name}.log", "wb") as log:
+            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            return folder.name, json.loads(results.read_text()), time.monotonic() - started
+        except (OSError, ValueError):
+            return folder.name, None, time.monotonic() - started
+
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for name, result, seconds in pool.map(grade, folders):
+            score = result["score"] if result else 0.0
+            maximum = result.get("max_score", 0.0) if result else 0.0
+            rows.append({"submission": name, "score": score, "max_score": maximum, "seconds": round(seconds, 1),
+                         "results": str(out / name / "results.json") if result else "(missing)"})
+            print(f"{name}: {score:g}/{maximum:g} ({seconds:.0f} s)", file=sys.stderr)
+    with open(out / "summary.csv", "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+    else:
+        width = max(len(r["submission"]) for r in rows)
+        for row in rows:
+            print(f"{row['submission']:<{width}}  {row['score']:>6g}/{row['max_score']:<6g} {row['seconds']:>6} s")
+        print(f"wrote {out / 'summary.csv'} and one results.json per submission under {out}")
+    return 0 if all(r["results"] != "(missing)" for r in rows) else 3
+
+
+# ---------------------------------------------------------------------------------------------
+# The Gradescope autograder
+# ---------------------------------------------------------------------------------------------
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
+# It installs Python 3.11 and exactly the pinned requirements.txt, then this package.
+set -euo pipefail
+cd /autograder/source
+if ! command -v python3.11 >/dev/null 2>&1; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y software-properties-common
+    add-apt-repository -y ppa:deadsnakes/ppa
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y python3.11 python3.11-venv
+fi
+command -v setpriv >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y util-linux
+python3.11 -m venv /autograder/venv
+/autograder/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt
+/autograder/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-deps \\
+    --no-build-isolation -e .
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for each submission, as root, in /autograder. The student's code runs in
+# worker processes under an unprivileged user id; the grader writes results/results.json last.
+set -uo pipefail
+AUTOGRADER="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-$AUTOGRADER/venv/bin/python}"
+chmod -R o-rwx "$AUTOGRADER/source" 2>/dev/null || true
+mkdir -p "$AUTOGRADER/results"
+chmod o-rwx "$AUTOGRADER/results"
+cd "$AUTOGRADER/source"
+export TF_CPP_MIN_LOG_LEVEL=2
+"$PYTHON" -m grader.course grade --submission "$AUTOGRADER/submission" \\
+    --results "$AUTOGRADER/results/results.json" --details
+status=$?
+if [ ! -s "$AUTOGRADER/results/results.json" ]; then
+    echo '{"score": 0, "output": "The autograder failed before it could write results; please tell your instructor."}' \\
+        > "$AUTOGRADER/results/results.json"
+fi
+exit $status
+"""
+
+ZIP_FOLDERS = ("grader", "exercises", "hints")
+
+
+def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
+    """The zip's files: the two scripts, the grader, the stubs, the hints, the graded tests."""
+    files: dict[str, bytes] = {"setup.sh": SETUP_SH.encode(), "run_autograder": RUN_AUTOGRADER.encode()}
+    for name in ("requirements.txt", "pyproject.toml", "README.md"):
+        if (root / name).is_file():
+            files[name] = (root / name).read_bytes()
+    for folder in ZIP_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml", ".md"):
+                files[str(path.relative_to(root))] = path.read_bytes()
+    for path in graded_test_files(root):
+        files[str(path.relative_to(root))] = path.read_bytes()
+    for path in (root / "tests").rglob("conftest.py"):
+        files[str(path.relative_to(root))] = path.read_bytes()
+    return files
+
+
+def command_autograder_zip(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(autograder_files().items()):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = (0o755 if name in ("setup.sh", "run_autograder") else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    out.write_bytes(buffer.getvalue())
+    print(f"wrote {out}: setup.sh, run_autograder and {len(autograder_files()) - 2} files of the grader, "
+          "stubs, hints and graded tests (no solutions)")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+def _limit_options(parser: argparse.ArgumentParser, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+    parser.add_argument("--time-limit", type=float, default=time_limit, metavar="SECONDS",
+                        help="time your code may run in one test (default %(default)s)")
+    parser.add_argument("--import-time-limit", type=float, default=DEFAULT_IMPORT_LIMIT, metavar="SECONDS",
+                        help="time to import a module, TensorFlow included (default %(default)s)")
+    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MIB, metavar="MIB",
+                        help="memory of the process that runs the code (default %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="Check, hint and grade the course's exercises.")
+    parser.add_argument("--debug", action="store_true", help="keep and show the grader's own log; tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="every graded function, its points and your status")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(run=command_list)
+
+    check = commands.add_parser("check", help="grade your exercises (all, a module, or one function)")
+    check.add_argument("selectors", nargs="*", metavar="MODULE[.FUNCTION]")
+    check.add_argument("--impl", metavar="DIR", help="check another folder than exercises/")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+    _limit_options(check)
+    check.set_defaults(run=command_check)
+
+    hint = commands.add_parser("hint", help="the next hint for a function")
+    hint.add_argument("task", metavar="MODULE.FUNCTION")
+    hint.add_argument("--reset", action="store_true", help="start again from the first hint")
+    hint.add_argument("--format", choices=("table", "json"), default="table")
+    hint.set_defaults(run=command_hint)
+
+    grade = commands.add_parser("grade", help="score a submission folder (writes results.json)")
+    grade.add_argument("--submission", default=str(ROOT / "exercises"), metavar="DIR",
+                       help="folder with some or all module files (default: exercises/)")
+    grade.add_argument("--results", metavar="FILE", help="write Gradescope's results.json here")
+    grade.add_argument("--junit", metavar="FILE", help="write JUnit XML here")
+    grade.add_argument("--submissions", metavar="DIR", help="grade every folder in DIR, one results.json each")
+    grade.add_argument("--out", metavar="DIR", help="with --submissions: where results go (default graded/)")
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="with --submissions: submissions at once")
+    grade.add_argument("--task", action="append", default=[], metavar="MODULE[.FUNCTION]",
+                       help="grade only these (repeatable)")
+    grade.add_argument("--details", action="store_true", help="show each failure's message in the table")
+    grade.add_argument("--total-time-limit", type=float, default=3600.0, metavar="SECONDS")
+    grade.add_argument("--format", choices=("table", "json"), default="table")
+    _limit_options(grade)
+    grade.set_defaults(run=command_grade)
+
+    bundle = commands.add_parser("autograder-zip", help="build the zip Gradescope expects")
+    bundle.add_argument("--out", default="autograder.zip", metavar="FILE")
+    bundle.set_defaults(run=command_autograder_zip)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CourseError as err:
+        print(f"course: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("course: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `course list | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as err:
+        if args.debug:
+            raise
+        print(f"course: {type(err).__name__}: {err} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,15 +24,11 @@ from pathlib import Path
 from types import ModuleType
 
 from tuner import distributed
-from tuner.config import (ALGORITHMS, DIRECTIONS, ConfigError, SweepConfig, build_config, load_file,
-                          parse_cli_params)
-from tuner.results import (FORMATS, ResultsError, best_trial, format_best, format_trials, read_sweep,
+from tuner.config import ALGORITHMS, DIRECTIONS, SweepConfig, build_config, load_file, parse_cli_params
+from tuner.errors import ConfigError, ResultsError, SweepFailed
+from tuner.results import (FORMATS, best_trial, format_best, format_trials, read_sweep,
                            read_trials, sort_trials, sweep_status)
 from tuner.space import Param, SpaceError
-
-
-class SweepFailed(RuntimeError):
-    """A sweep that stopped before its last trial (the message says how to resume)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -140,6 +136,8 @@ def _import_sweep(debug: bool) -> ModuleType:
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # the CUDA probe's note comes here
+        if not debug:
+            tf.get_logger().setLevel("ERROR")  # e.g. "triggered tf.function retracing": each trial is a new model
         from tuner import sweep
     return sweep
 
@@ -154,6 +152,8 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return _sweep_with_workers(args, argv, config)
     sweep = _import_sweep(args.debug)
     outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr)
+    if distributed.role() == "worker":
+        return 0 if outcome.finished else 1
     return _after_sweep(outcome.finished, args.dir)
 
 

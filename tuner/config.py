@@ -38,16 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tuner.errors import ConfigError
 from tuner.space import Param, SpaceError, normalize_choices, parse_param
 
 ALGORITHMS = ("coarse_to_fine", "random", "bayesian", "hyperband")
 DIRECTIONS = ("max", "min")
 DEFAULT_MODEL = "tuner.digits:DigitsMLP"
 DEFAULT_DATA = "tuner.digits:load_data"
-
-
-class ConfigError(ValueError):
-    """Settings that cannot make a sweep; the message is one line."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from tuner.results import read_sweep, read_trials
+from tuner.results import format_beta, read_sweep, read_trials
 from tuner.space import Param
 
 _JITTER = 0.12
@@ -47,7 +47,7 @@ def _set_scale(ax: Axes, param: Param) -> None:
         low, high = -math.log10(1 - param.low), -math.log10(1 - param.high)
         decades = [1 - 10.0 ** -k for k in range(math.ceil(low), math.floor(high) + 1)]
         ticks = sorted({param.low, *decades, param.high})
-        ax.set_xticks(ticks, [f"{t:.{max(1, math.ceil(-math.log10(1 - t)) + 1)}f}" for t in ticks])
+        ax.set_xticks(ticks, [format_beta(t) for t in ticks])
         ax.set_xlim(param.low, param.high)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from tuner.errors import ConfigError, ResultsError
 from tuner.space import Param
 
 TRIALS_CSV = "trials.csv"
@@ -33,10 +34,6 @@ SWEEP_JSON = "sweep.json"
 LEADING_COLUMNS = ("trial_id", "round", "status")
 TRAILING_COLUMNS = ("duration_s", "seed", "worker", "error")
 FORMATS = ("table", "csv", "json")
-
-
-class ResultsError(RuntimeError):
-    """A sweep directory without the files a command needs; the message is one line."""
 
 
 def trial_seed(sweep_seed: int, trial_id: str) -> int:
@@ -145,6 +142,12 @@ def best_trial(trials: pd.DataFrame, objective: str, direction: str) -> pd.Serie
     return sort_trials(done, objective, direction).iloc[0]
 
 
+def format_beta(beta: float, digits: int = 3) -> str:
+    """β with `digits` significant digits of 1 - β: 0.9, 0.99342, 0.9999 (not 0.9999000)."""
+    decimals = math.ceil(-math.log10(1 - beta) - 1e-6) + digits - 1
+    return f"{beta:.{decimals}f}".rstrip("0").rstrip(".")
+
+
 def format_value(value: Any, column: str, param: Param | None) -> str:
     """A cell for people: 4 significant digits, seconds to 0.1 s, β with as many as 1 - β needs."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -153,8 +156,7 @@ def format_value(value: Any, column: str, param: Param | None) -> str:
         if column == "duration_s":
             return f"{value:.1f}"
         if param is not None and param.scale == "one_minus_log" and 0 < value < 1:
-            decimals = max(2, math.ceil(-math.log10(1 - value)) + 2)
-            return f"{value:.{decimals}f}"
+            return format_beta(value)
         if value.is_integer() and (param is None or param.is_integer):
             return str(int(value))
         return f"{value:.4g}"
@@ -197,12 +199,11 @@ def sweep_status(directory: Path | str, fingerprint: Mapping[str, Any]) -> str:
     Raises:
         ConfigError: the directory holds a sweep with other settings; the message names them.
     """
-    from tuner.config import ConfigError
-
     path = Path(directory) / SWEEP_JSON
     if not path.exists():
         return "new"
-    stored = json.loads(path.read_text()).get("config", {})
+    sweep = json.loads(path.read_text())
+    stored = sweep.get("config", {})
     wanted = json.loads(json.dumps(fingerprint, default=_jsonable))
     changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
     if changed:
@@ -210,7 +211,7 @@ def sweep_status(directory: Path | str, fingerprint: Mapping[str, Any]) -> str:
         raise ConfigError(f"{directory} holds a sweep with other settings ({', '.join(changed)}); "
                           f"use another --dir, or --overwrite to start again. "
                           f"Received: {name}={_short_json(wanted.get(name))}, stored {_short_json(stored.get(name))}")
-    return "finished" if json.loads(path.read_text()).get("finished") else "resume"
+    return "finished" if sweep.get("finished") else "resume"
 
 
 def _short_json(value: Any, limit: int = 80) -> str:

@@ -42,7 +42,8 @@ from keras_tuner.src.distribute import utils as dist_utils
 from keras_tuner.src.engine import tuner_utils
 
 from tuner import distributed
-from tuner.config import ConfigError, SweepConfig
+from tuner.config import SweepConfig
+from tuner.errors import ConfigError, SweepFailed
 from tuner.oracle import ENDED, CoarseToFineOracle, best_first
 from tuner.progress import Progress, format_duration
 from tuner.results import (SWEEP_JSON, TRIALS_CSV, sweep_status, trial_seed, write_json_atomic,
@@ -255,6 +256,9 @@ def nonfinite_reason(results: Any, objective: str) -> str | None:
                 return f"loss became {float(loss)} at epoch {epoch}"
         values = history.get(objective, [])
     elif isinstance(results, Mapping):
+        loss = results.get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            return f"loss is {float(loss)}"
         values = [results.get(objective, 0.0)]
     else:
         values = [results] if isinstance(results, (int, float)) else []
@@ -462,7 +466,7 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     oracle = make_oracle(config)
     directory.mkdir(parents=True, exist_ok=True)
     tuner_id = os.environ.get(distributed.TUNER_ID, "tuner0")
-    if (directory / "oracle.json").exists() and not (directory / f"{tuner_id}.json").exists():
+    if role != "worker" and (directory / "oracle.json").exists() and not (directory / f"{tuner_id}.json").exists():
         # keras-tuner reloads the oracle only when this tuner's own file exists (a sweep
         # started with --workers and resumed without has none): say there is one to reload.
         write_json_atomic(directory / f"{tuner_id}.json", {})
@@ -484,7 +488,15 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
                 progress.say(f"chief serving on {os.environ[distributed.ORACLE_IP]}:"
                              f"{os.environ[distributed.ORACLE_PORT]}")
             recorder.update(oracle)
-        tuner.search(**{**fit_kwargs, "epochs": config.epochs, "verbose": 0})
+        try:
+            tuner.search(**{**fit_kwargs, "epochs": config.epochs, "verbose": 0})
+        except RuntimeError as error:  # keras-tuner's limit on consecutive failed trials
+            if "consecutive failures" not in str(error):
+                raise
+            last = _one_line(str(error).split("\n", 1)[-1])
+            raise SweepFailed(f"stopped after {config.max_consecutive_failed_trials} failed trials in a row "
+                              f"(last: {last}); see `tuner report --dir {directory}`, fix the model or "
+                              "the space, and run again to resume") from None
     if recorder is None:
         return SweepOutcome(finished=tuner.finished, already_finished=False, trials=0, completed=0, best=None)
     if tuner.finished:

@@ -1,0 +1,144 @@
+"""tuner.cli.main on a fixture sweep: report/best formats, plot, one-line errors, no TensorFlow import."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tuner.cli import main
+from tuner.results import SWEEP_JSON, TRIALS_CSV, format_beta, write_json_atomic, write_trials
+from tuner.space import Param
+
+ROOT = Path(__file__).resolve().parents[2]
+SPACE = [Param("learning_rate", "log", 1e-4, 1.0), Param("beta", "one_minus_log", 0.9, 0.999),
+         Param("batch_norm", "choice", choices=(False, True))]
+ROWS = [
+    {"trial_id": "0", "round": 1, "status": "COMPLETED", "val_accuracy": 0.91, "learning_rate": 0.01,
+     "beta": 0.95, "batch_norm": False, "duration_s": 1.25, "seed": 11, "worker": "tuner0"},
+    {"trial_id": "1", "round": 1, "status": "FAILED", "learning_rate": 0.9, "beta": 0.99,
+     "batch_norm": True, "duration_s": 0.5, "seed": 12, "worker": "tuner0",
+     "error": "FailedTrialError: loss became nan at epoch 1"},
+    {"trial_id": "2", "round": 2, "status": "COMPLETED", "val_accuracy": 0.97, "learning_rate": 0.003,
+     "beta": 0.9991, "batch_norm": True, "duration_s": 1.5, "seed": 13, "worker": "tuner0"},
+    {"trial_id": "3", "round": 2, "status": "RUNNING", "learning_rate": 0.002, "beta": 0.998,
+     "batch_norm": True, "seed": 14, "worker": "tuner0"},
+]
+
+
+@pytest.fixture
+def sweep_dir(tmp_path: Path) -> Path:
+    write_trials(tmp_path / TRIALS_CSV, ROWS, "val_accuracy", [p.name for p in SPACE])
+    write_json_atomic(tmp_path / SWEEP_JSON, {
+        "version": 1, "algorithm": "coarse_to_fine", "objective": "val_accuracy", "direction": "max",
+        "space": [p.to_dict() for p in SPACE], "total_trials": 4, "finished": False, "config": {},
+        "rounds": [{"round": 1, "box": {"learning_rate": [1e-4, 1.0], "beta": [0.9, 0.999],
+                                        "batch_norm": [False, True]}},
+                   {"round": 2, "box": {"learning_rate": [1e-3, 0.05], "beta": [0.94, 0.999],
+                                        "batch_norm": [False, True]}}]})
+    return tmp_path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_table_lists_every_trial_best_first(capsys, sweep_dir):
+    code, out, err = run(capsys, "report", "--dir", str(sweep_dir))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].split()[:4] == ["trial_id", "round", "status", "val_accuracy"]
+    assert [line.split()[0] for line in lines[1:]] == ["2", "0", "1", "3"]
+    assert "0.9991" in lines[1] and "FailedTrialError:" in out
+
+
+def test_report_csv_reads_back_as_the_trials(capsys, sweep_dir):
+    code, out, _ = run(capsys, "report", "--dir", str(sweep_dir), "--format", "csv")
+    table = pd.read_csv(io.StringIO(out), dtype={"trial_id": str})
+    assert code == 0 and list(table["trial_id"]) == ["2", "0", "1", "3"]
+    assert list(table.columns) == ["trial_id", "round", "status", "val_accuracy", "learning_rate", "beta",
+                                   "batch_norm", "duration_s", "seed", "worker", "error"]
+    assert table.loc[0, "beta"] == 0.9991 and table.loc[0, "val_accuracy"] == 0.97
+
+
+def test_report_json_gives_records_with_null_for_no_value(capsys, sweep_dir):
+    code, out, _ = run(capsys, "report", "--dir", str(sweep_dir), "--format", "json", "--top", "3")
+    records = json.loads(out)
+    assert code == 0 and [r["trial_id"] for r in records] == ["2", "0", "1"]
+    assert records[2]["val_accuracy"] is None and records[2]["status"] == "FAILED"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_best_prints_the_best_completed_trial(capsys, sweep_dir, fmt):
+    code, out, _ = run(capsys, "best", "--dir", str(sweep_dir), "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        best = json.loads(out)
+        assert best["trial_id"] == "2" and best["beta"] == 0.9991 and best["batch_norm"] is True
+    elif fmt == "csv":
+        assert pd.read_csv(io.StringIO(out), dtype={"trial_id": str}).loc[0, "trial_id"] == "2"
+    else:
+        assert out.splitlines()[0].split() == ["trial_id", "2"] and "val_accuracy   0.97\n" in out
+
+
+def test_plot_writes_a_png(capsys, sweep_dir):
+    code, _, err = run(capsys, "plot", "--dir", str(sweep_dir), "--out", str(sweep_dir / "p.png"))
+    assert code == 0 and "wrote" in err
+    assert (sweep_dir / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_without_a_sweep_is_a_one_line_error(capsys, tmp_path):
+    code, out, err = run(capsys, "report", "--dir", str(tmp_path / "nothing"))
+    assert code == 1 and out == ""
+    assert err.startswith("tuner: error: no sweep in") and err.count("\n") == 1
+
+
+def test_best_without_a_completed_trial_says_so(capsys, tmp_path):
+    write_trials(tmp_path / TRIALS_CSV, ROWS[1:2], "val_accuracy", ["learning_rate"])
+    write_json_atomic(tmp_path / SWEEP_JSON, {"objective": "val_accuracy", "direction": "max", "space": []})
+    code, _, err = run(capsys, "best", "--dir", str(tmp_path))
+    assert code == 1 and "no completed trial yet (1 trial(s), none completed)" in err
+
+
+def test_sweep_with_a_bad_param_exits_2_with_one_line(capsys, tmp_path):
+    code, out, err = run(capsys, "sweep", "--dir", str(tmp_path / "s"), "--param", "learning_rate=1:1e-4:log")
+    assert (code, out) == (2, "")
+    assert err == ("tuner: error: invalid --param learning_rate=1:1e-4:log: low must be < high. "
+                   "Received: low=1, high=0.0001\n")
+
+
+def test_sweep_overwrite_refuses_a_directory_that_is_not_a_sweep(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("keep me")
+    code, _, err = run(capsys, "sweep", "--dir", str(tmp_path), "--param", "lr=1e-4:1:log", "--overwrite")
+    assert code == 2 and "refusing to delete" in err and (tmp_path / "notes.txt").exists()
+
+
+def test_unknown_format_is_a_usage_error(capsys, sweep_dir):
+    code, _, err = run(capsys, "report", "--dir", str(sweep_dir), "--format", "xml")
+    assert code == 2 and "invalid choice: 'xml'" in err
+
+
+def test_reading_commands_never_import_tensorflow(sweep_dir, tmp_path):
+    script = f"""
+import sys
+from tuner.cli import main
+assert main(["report", "--dir", {str(sweep_dir)!r}]) == 0
+assert main(["best", "--dir", {str(sweep_dir)!r}, "--format", "json"]) == 0
+assert main(["plot", "--dir", {str(sweep_dir)!r}]) == 0
+assert main(["sweep", "--dir", {str(tmp_path / 'x')!r}, "--param", "lr=0:1:log"]) == 2
+import tuner.results, tuner.space, tuner.config, tuner.progress, tuner.plot
+leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "keras_tuner"))
+assert not leaked, leaked
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_format_beta_shows_the_digits_of_1_minus_beta():
+    assert [format_beta(b) for b in (0.9, 0.99342, 0.9999, 0.99999999)] == ["0.9", "0.99342", "0.9999",
+                                                                          "0.99999999"]

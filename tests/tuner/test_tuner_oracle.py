@@ -1,0 +1,200 @@
+"""tuner.oracle.CoarseToFineOracle, driven directly: rounds, zoom, IDLE, state round trip."""
+
+import json
+import math
+
+import keras_tuner
+import numpy as np
+import pytest
+from keras_tuner.engine.trial import TrialStatus
+
+from tuner.oracle import CoarseToFineOracle, param_from_keras
+from tuner.space import Param
+
+LR = Param("learning_rate", "log", 1e-5, 1.0)
+BETA = Param("beta", "one_minus_log", 0.9, 0.9999)
+BN = Param("batch_norm", "choice", choices=(False, True))
+SPACE = (LR, BETA, BN)
+
+
+def loss(values: dict) -> float:
+    """Best at learning_rate 1e-3, beta 0.999, batch_norm on."""
+    return ((math.log10(values["learning_rate"]) + 3) ** 2 + (math.log10(1 - values["beta"]) + 3) ** 2
+            + (0.0 if values["batch_norm"] else 1.0))
+
+
+def make_oracle(tmp_path, name="sweep", **settings):
+    settings = {"rounds": 3, "trials_per_round": 6, "top_k": 3, "margin": 0.1, "seed": 7, **settings}
+    oracle = CoarseToFineOracle(objective=keras_tuner.Objective("loss", "min"), space=SPACE, **settings)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), name)
+    return oracle
+
+
+def run_trial(oracle, tuner_id="tuner0", fail=False, objective=loss):
+    trial = oracle.create_trial(tuner_id)
+    if trial.status != TrialStatus.RUNNING:
+        return trial
+    oracle.update_trial(trial.trial_id, {"loss": objective(trial.hyperparameters.values)})
+    trial.status = TrialStatus.FAILED if fail else TrialStatus.COMPLETED
+    oracle.end_trial(trial)
+    return trial
+
+
+def run_all(oracle):
+    while run_trial(oracle).status != TrialStatus.STOPPED:
+        pass
+
+
+def inside(param: Param, value, box) -> bool:
+    if param.is_choice:
+        return value in box
+    cell = param.cell(value)
+    return cell[1] >= box[0] - 1e-12 and cell[0] <= box[1] + 1e-12
+
+
+def test_oracle_runs_rounds_of_trials_each_inside_its_box(tmp_path):
+    oracle = make_oracle(tmp_path)
+    run_all(oracle)
+    assert len(oracle.trials) == 18 and oracle.current_round == 2
+    for trial_id, trial in oracle.trials.items():
+        box = oracle.box(oracle.round_of(trial_id))
+        assert all(inside(p, trial.hyperparameters.values[p.name], box[p.name]) for p in SPACE), trial_id
+    assert sorted(oracle.round_of(t) for t in oracle.trials) == [0] * 6 + [1] * 6 + [2] * 6
+
+
+def test_oracle_zooms_around_the_top_k_of_the_rounds_so_far(tmp_path):
+    oracle = make_oracle(tmp_path)
+    run_all(oracle)
+    for ended_round in (0, 1):
+        so_far = [t for t in oracle.trials.values() if oracle.round_of(t.trial_id) <= ended_round]
+        top = sorted(so_far, key=lambda t: t.score)[:3]
+        box, previous = oracle.box(ended_round + 1), oracle.box(ended_round)
+        for param in (LR, BETA):
+            cells = [param.cell(t.hyperparameters.values[param.name]) for t in top]
+            margin = 0.1 * (previous[param.name][1] - previous[param.name][0])
+            expected = (max(min(c[0] for c in cells) - margin, param.full_box[0]),
+                        min(max(c[1] for c in cells) + margin, param.full_box[1]))
+            assert box[param.name] == pytest.approx(expected)
+        assert set(box["batch_norm"]) == {t.hyperparameters.values["batch_norm"] for t in top}
+
+
+def test_oracle_finds_a_narrow_optimum_better_than_its_first_round(tmp_path):
+    oracle = make_oracle(tmp_path, rounds=4, trials_per_round=10)
+    run_all(oracle)
+    best_of_round = [min(t.score for t in oracle.trials.values() if oracle.round_of(t.trial_id) == r)
+                     for r in range(4)]
+    assert best_of_round[-1] < best_of_round[0]
+    assert oracle.get_best_trials(1)[0].score < 0.1
+
+
+def test_oracle_is_idle_while_a_round_still_runs_elsewhere(tmp_path):
+    oracle = make_oracle(tmp_path, rounds=2, trials_per_round=2)
+    first = oracle.create_trial("worker0")
+    second = oracle.create_trial("worker1")
+    assert oracle.create_trial("worker2").status == TrialStatus.IDLE
+    for trial in (first, second):
+        oracle.update_trial(trial.trial_id, {"loss": loss(trial.hyperparameters.values)})
+        trial.status = TrialStatus.COMPLETED
+        oracle.end_trial(trial)
+    third = oracle.create_trial("worker2")
+    assert third.status == TrialStatus.RUNNING and oracle.round_of(third.trial_id) == 1
+
+
+def test_oracle_never_zooms_on_failed_trials(tmp_path):
+    oracle = make_oracle(tmp_path, rounds=2, trials_per_round=4, top_k=1, margin=0.0,
+                         max_consecutive_failed_trials=10)
+    trials = [run_trial(oracle, fail=i != 3) for i in range(4)]
+    best = trials[3].hyperparameters.values["learning_rate"]
+    run_trial(oracle)
+    assert oracle.box(1)["learning_rate"] == pytest.approx((math.log10(best),) * 2)
+
+
+def test_oracle_state_round_trip_continues_the_same_draws(tmp_path):
+    oracle = make_oracle(tmp_path)
+    for _ in range(8):  # into the second round
+        run_trial(oracle)
+    state = json.loads(json.dumps(oracle.get_state()))
+    twin = make_oracle(tmp_path, name="other", rounds=9, seed=99)
+    twin.trials = dict(oracle.trials)
+    twin.set_state(state)
+    assert (twin.rounds, twin.current_round, twin.box()) == (oracle.rounds, oracle.current_round, oracle.box())
+    for _ in range(10):
+        a, b = run_trial(oracle), run_trial(twin)
+        assert a.hyperparameters.values == b.hyperparameters.values
+        assert oracle.round_of(a.trial_id) == twin.round_of(b.trial_id)
+
+
+def test_oracle_reload_from_its_files_resumes(tmp_path):
+    oracle = make_oracle(tmp_path)
+    for _ in range(7):
+        run_trial(oracle)
+    oracle.create_trial("tuner0")  # running when "killed"
+    reloaded = make_oracle(tmp_path)
+    reloaded.reload()
+    run_all(reloaded)
+    run_all(oracle)
+    assert len(reloaded.trials) == 18
+    for trial_id, trial in oracle.trials.items():
+        assert reloaded.trials[trial_id].hyperparameters.values == trial.hyperparameters.values
+
+
+def test_oracle_stops_when_the_box_holds_nothing_new(tmp_path):
+    oracle = CoarseToFineOracle(objective="loss", space=[BN], rounds=1, trials_per_round=5, seed=1)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), "p")
+    statuses = [run_trial(oracle, objective=lambda values: 0.0).status for _ in range(3)]
+    assert statuses == [TrialStatus.COMPLETED, TrialStatus.COMPLETED, TrialStatus.STOPPED]
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"rounds": 0}, "rounds must be an integer >= 1. Received: rounds=0"),
+    ({"top_k": 0}, "top_k must be an integer >= 1. Received: top_k=0"),
+    ({"margin": -1.0}, "margin must be >= 0. Received: margin=-1.0"),
+])
+def test_oracle_rejects_bad_settings(settings, message):
+    with pytest.raises(ValueError) as error:
+        CoarseToFineOracle(objective="loss", space=SPACE, **settings)
+    assert str(error.value) == message
+
+
+def test_oracle_declares_the_space_for_build(tmp_path):
+    oracle = make_oracle(tmp_path)
+    space = oracle.get_space()
+    assert {hp.name for hp in space.space} == {"learning_rate", "beta", "batch_norm"}
+    trial = oracle.create_trial("tuner0")
+    assert 1e-5 <= trial.hyperparameters.get("learning_rate") <= 1
+
+
+def test_param_from_keras_places_build_declared_hps_on_their_scale():
+    hp = keras_tuner.HyperParameters()
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    hp.Float("momentum", 0.9, 0.999, sampling="reverse_log")
+    hp.Int("units", 8, 64, sampling="log")
+    hp.Int("layers", 1, 3)
+    hp.Boolean("bn")
+    hp.Choice("act", ["relu", "tanh"])
+    hp.Float("stepped", 0.0, 1.0, step=0.1)
+    hp.Fixed("fixed", 3)
+    scales = {name: (p.scale if p else None) for name, p in
+              ((hp_.name, param_from_keras(hp_)) for hp_ in hp.space)}
+    assert scales == {"lr": "log", "momentum": "one_minus_log", "units": "int_log", "layers": "int",
+                      "bn": "choice", "act": "choice", "stepped": None, "fixed": None}
+
+
+def test_oracle_tunes_hps_that_build_declares_itself(tmp_path):
+    hp = keras_tuner.HyperParameters()
+    hp.Float("momentum", 0.9, 0.999, sampling="reverse_log")
+    hp.Fixed("fixed", 3)
+    oracle = CoarseToFineOracle(objective="loss", hyperparameters=hp, rounds=1, trials_per_round=4000, seed=0)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), "p")
+    beta = np.array([oracle.populate_space(str(i))["values"]["momentum"] for i in range(4000)])
+    assert abs(np.mean(beta < 0.99) - 0.5) < 0.04  # the β scale, not keras-tuner's reverse_log
+
+
+def test_keras_tuner_reverse_log_is_not_the_beta_scale():
+    """Why `one_minus_log` exists: keras-tuner's reverse_log keeps β nearly uniform on [0.9, 0.999]."""
+    beta_hp = keras_tuner.engine.hyperparameters.Float("beta", 0.9, 0.999, sampling="reverse_log")
+    beta = np.array([beta_hp.random_sample(seed) for seed in range(4000)])
+    assert np.mean(beta < 0.99) > 0.85

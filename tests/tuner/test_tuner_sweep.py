@@ -1,0 +1,134 @@
+"""`tuner sweep` end to end, in this process: records, rerun, failed and NaN trials, other algorithms."""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+import tiny_models
+
+from tuner.cli import main
+from tuner.results import read_sweep, read_trials, trial_seed
+
+
+def sweep(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sweep_runs_the_rounds_and_records_every_trial(capsys, tmp_path, tuner_env):
+    code, out, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2",
+                                                               "--trials-per-round", "3"))
+    assert code == 0 and out == "", err
+    assert "round 2/2:" in err and "trial 6/6" in err and "done: 6 trials, 6 completed" in err
+    trials = read_trials(tmp_path / "s")
+    expected = tiny_models.reference_sweep(str(tmp_path), rounds=2, trials_per_round=3)
+    assert list(trials["trial_id"]) == sorted(expected)
+    for row in trials.itertuples():
+        round_number, values = expected[row.trial_id]
+        assert (row.round, row.status, row.seed) == (round_number, "COMPLETED", trial_seed(1, row.trial_id))
+        assert (row.learning_rate, row.beta) == (values["learning_rate"], values["beta"])
+        assert row.val_accuracy == pytest.approx(tiny_models.score(values))
+        assert row.duration_s > 0 and row.worker == "tuner0"
+    info = read_sweep(tmp_path / "s")
+    assert info["finished"] and [r["round"] for r in info["rounds"]] == [1, 2]
+    low, high = info["rounds"][1]["box"]["beta"]
+    assert all(low <= b <= high for b in trials.loc[trials["round"] == 2, "beta"])
+
+
+def test_sweep_started_again_when_finished_says_so_and_does_nothing(capsys, tmp_path, tuner_env):
+    argv = tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1", "--trials-per-round", "2")
+    assert sweep(capsys, *argv)[0] == 0
+    before = (tmp_path / "s" / "trials.csv").read_bytes()
+    code, out, err = sweep(capsys, *argv)
+    assert (code, out) == (0, "")
+    assert "is finished already; nothing to do" in err and "trial " not in err
+    assert (tmp_path / "s" / "trials.csv").read_bytes() == before
+    assert len((tmp_path / "runs.log").read_text().splitlines()) == 2
+
+
+def test_sweep_refuses_a_directory_holding_other_settings(capsys, tmp_path, tuner_env):
+    assert sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1",
+                                                     "--trials-per-round", "1"))[0] == 0
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2",
+                                                             "--trials-per-round", "1"))
+    assert code == 2 and "holds a sweep with other settings (rounds)" in err and err.count("\n") == 1
+
+
+def test_sweep_records_failed_and_nan_trials_and_goes_on(capsys, tmp_path, tuner_env):
+    tiny_models.LAYER_NAMES.clear()
+    code, _, err = sweep(capsys, "sweep", "--dir", str(tmp_path / "s"), "--model", "tiny_models:Poisoned",
+                         "--data", "tiny_models:load_tiny", "--param", "learning_rate=0.01:0.1:log",
+                         "--param", "poison=false,true:choice", "--param", "broken=false,true:choice",
+                         "--rounds", "1", "--trials-per-round", "6", "--epochs", "2", "--seed", "2")
+    assert code == 0, err
+    trials = read_trials(tmp_path / "s")
+    assert len(trials) == 6
+    broken = trials[trials["broken"]]
+    poisoned = trials[~trials["broken"] & trials["poison"]]
+    healthy = trials[~trials["broken"] & ~trials["poison"]]
+    assert len(broken) and len(poisoned) and len(healthy)
+    assert (broken["status"] == "FAILED").all()
+    assert broken["error"].str.fullmatch("FailedTrialError: build failed: ValueError: this build is broken "
+                                         "on purpose").all()
+    assert (poisoned["status"] == "FAILED").all()
+    assert poisoned["error"].str.fullmatch("FailedTrialError: loss became nan at epoch 1").all()
+    assert (healthy["status"] == "COMPLETED").all() and healthy["val_accuracy"].notna().all()
+    assert "failed (FailedTrialError: loss became nan at epoch 1)" in err
+    # the session is cleared before every trial's build: layer names start again from "dense" each
+    # time (the first build is keras-tuner's, which reads the search space before the trials)
+    assert tiny_models.LAYER_NAMES[1:] == ["dense"] * (len(poisoned) + len(healthy))
+
+
+@pytest.mark.parametrize("algorithm, settings, trials", [
+    ("random", ["--max-trials", "3"], 3),
+    ("bayesian", ["--max-trials", "4"], 4),
+])
+def test_sweep_runs_keras_tuners_random_search_and_bayesian_optimization(capsys, tmp_path, tuner_env,
+                                                                         algorithm, settings, trials):
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--algorithm", algorithm, *settings))
+    assert code == 0, err
+    table = read_trials(tmp_path / "s")
+    assert len(table) == trials and (table["status"] == "COMPLETED").all() and (table["round"] == 1).all()
+    assert read_sweep(tmp_path / "s")["algorithm"] == algorithm
+
+
+def test_sweep_runs_keras_tuners_hyperband_continuing_trials_from_their_weights(capsys, tmp_path, tuner_env):
+    code, _, err = sweep(capsys, "sweep", "--dir", str(tmp_path / "s"), "--model", "tiny_models:Tiny",
+                         "--data", "tiny_models:load_tiny", "--param", "learning_rate=1e-3:1:log",
+                         "--algorithm", "hyperband", "--epochs", "3")
+    assert code == 0, err
+    table = read_trials(tmp_path / "s")
+    # max_epochs 3, factor 3: 3 trials of 1 epoch, the best continued to 3 epochs, then 2 trials of 3
+    assert len(table) == 6 and (table["status"] == "COMPLETED").all()
+    assert sorted(table["tuner/epochs"]) == [1, 1, 1, 3, 3, 3]
+    assert table["tuner/trial_id"].notna().sum() == 1
+
+
+def test_sweep_results_load_back_in_keras_tuner(capsys, tmp_path, tuner_env):
+    """The sweep directory is a keras-tuner project: a Tuner reloads it and knows the best trial."""
+    from tuner.config import build_config, parse_cli_params
+    from tuner.sweep import SweepTuner, make_oracle
+
+    argv = tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2", "--trials-per-round", "2")
+    assert sweep(capsys, *argv)[0] == 0
+    config = build_config({"rounds": 2, "trials_per_round": 2, "model": "tiny_models:Synthetic"},
+                          parse_cli_params(["learning_rate=1e-5:1:log", "beta=0.9:0.9999:one_minus_log"]))
+    tuner = SweepTuner(make_oracle(config), tiny_models.Synthetic(), sweep_seed=1, directory=str(tmp_path),
+                       project_name="s")
+    best = tuner.get_best_hyperparameters(1)[0].values
+    table = read_trials(tmp_path / "s").sort_values("val_accuracy", ascending=False)
+    assert best == {"learning_rate": table.iloc[0]["learning_rate"], "beta": table.iloc[0]["beta"]}
+    assert tuner.oracle.current_round == 1 and tuner.remaining_trials == 0
+
+
+def test_sweep_json_and_trials_csv_need_only_pandas(tmp_path, capsys, tuner_env):
+    assert sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1",
+                                                     "--trials-per-round", "2"))[0] == 0
+    table = pd.read_csv(tmp_path / "s" / "trials.csv")
+    assert {"trial_id", "round", "status", "val_accuracy", "learning_rate", "beta", "duration_s", "seed"} \
+        <= set(table.columns)
+    info = json.loads((tmp_path / "s" / "sweep.json").read_text())
+    assert info["space"][1] == {"name": "beta", "scale": "one_minus_log", "low": 0.9, "high": 0.9999}
+    assert math.isclose(info["rounds"][0]["box"]["beta"][1], 0.9999)

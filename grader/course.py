@@ -44,7 +44,7 @@ from grader.results import (GradingRun, TestOutcome, gradescope, junit_xml, modu
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".course"
-DEFAULT_TIME_LIMIT, DEFAULT_IMPORT_LIMIT, DEFAULT_MEMORY_MIB = 30.0, 90.0, 2048
+DEFAULT_TIME_LIMIT, DEFAULT_IMPORT_LIMIT, DEFAULT_MEMORY_MIB = 30.0, 60.0, 2048
 MESSAGE_LINES = 14  # of a failure message in the table output
 
 
@@ -95,11 +95,16 @@ def display_name(folder: Path) -> str:
         return f"{folder}/"
 
 
-def run_graded(folder: Path, tasks: Iterable[str] = (), *, isolate: bool = True, collect_only: bool = False,
-               time_limit: float = DEFAULT_TIME_LIMIT, import_limit: float = DEFAULT_IMPORT_LIMIT,
-               memory_mib: int = DEFAULT_MEMORY_MIB, total_limit: float = 3600.0, debug: bool = False,
-               root: Path = ROOT) -> GradingRun:
-    """Run the graded tests of ``folder`` in a child pytest and read its report.
+def run_graded(folder: Path, tasks: Iterable[str] = (), **options: Any) -> GradingRun:
+    """Grade one folder (see :func:`run_many`)."""
+    return run_many({"": folder}, tasks, **options)[""]
+
+
+def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bool = True,
+             collect_only: bool = False, time_limit: float = DEFAULT_TIME_LIMIT,
+             import_limit: float = DEFAULT_IMPORT_LIMIT, memory_mib: int = DEFAULT_MEMORY_MIB,
+             total_limit: float = 3600.0, debug: bool = False, root: Path = ROOT) -> dict[str, GradingRun]:
+    """Run the graded tests of each folder in one child pytest and read its report.
 
     Whatever happens to the child (a crash, the total time limit, an interrupt), the tests it
     collected and never finished come back failed with a message saying why, so a results file
@@ -108,10 +113,14 @@ def run_graded(folder: Path, tasks: Iterable[str] = (), *, isolate: bool = True,
     started = time.monotonic()
     private = Path(tempfile.mkdtemp(prefix="course-"))
     report, log_path = private / "report.jsonl", private / "pytest.log"
-    command = [sys.executable, "-m", "pytest", "-p", "grader.course_plugin", f"--impl={folder}",
-               f"--report={report}", f"--display={display_name(folder)}", "-m", "graded", "-q",
-               "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors", f"--rootdir={root}",
-               "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
+    several = list(folders) != [""]
+    command = [sys.executable, "-m", "pytest", "-p", "grader.course_plugin", f"--report={report}",
+               "-m", "graded", "-q", "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors",
+               f"--rootdir={root}", "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
+    if several:
+        command += [f"--submission={name}={path}" for name, path in folders.items()]
+    else:
+        command += [f"--impl={folders['']}", f"--display={display_name(folders[''])}"]
     if collect_only:
         command.append("--collect-only")
     if isolate:
@@ -130,32 +139,35 @@ def run_graded(folder: Path, tasks: Iterable[str] = (), *, isolate: bool = True,
                 error = f"the grading process stopped with exit code {code}"
         except subprocess.TimeoutExpired:
             error = f"grading took longer than {total_limit:g} s and was stopped"
-        except KeyboardInterrupt:
-            _kill_tree(child)
-            raise
         finally:
             _kill_tree(child)
     records = _read_report(report)
     collected = next((r for r in records if r.get("event") == "collected"), None)
     if collected is None and error is None:
         error = "the graded tests could not be collected"
-    finished = {r["nodeid"]: r for r in records if r.get("event") == "test"}
-    tests = []
+    finished = {r.get("nodeid"): r for r in records if r.get("event") == "test"}
+    runs = {name: GradingRun(tests=[], notes=list((collected or {}).get("notes", [])), error=error,
+                             submission=str(path)) for name, path in folders.items()}
     for entry in (collected or {}).get("tests", []):
+        run = runs.get(str(entry.get("submission", "")))
+        if run is None:
+            continue
         record = finished.get(entry["nodeid"])
         if record is not None:
-            tests.append(TestOutcome.from_record(record))
+            run.tests.append(TestOutcome.from_record(record))
         else:
-            tests.append(TestOutcome(nodeid=entry["nodeid"], task=entry["task"], points=int(entry["points"]),
-                                     hidden=bool(entry.get("hidden")), kind="grader",
-                                     message=f"not graded: {error or 'the grading process stopped early'}"))
-    if debug or (error and not tests):
+            run.tests.append(TestOutcome(nodeid=entry["nodeid"], task=entry["task"], points=int(entry["points"]),
+                                         hidden=bool(entry.get("hidden")), kind="grader",
+                                         message=f"not graded: {error or 'the grading process stopped early'}"))
+    if debug or (error and not any(run.tests for run in runs.values())):
         tail = log_path.read_text(errors="replace")[-4000:]
         print(f"--- grader log ({log_path}) ---\n{tail}", file=sys.stderr)
     if not debug:
         shutil.rmtree(private, ignore_errors=True)
-    return GradingRun(tests=tests, notes=list((collected or {}).get("notes", [])),
-                      seconds=time.monotonic() - started, error=error, submission=str(folder))
+    seconds = time.monotonic() - started
+    for run in runs.values():
+        run.seconds = seconds
+    return runs
 
 
 def _kill_tree(child: subprocess.Popen[bytes]) -> None:
@@ -467,36 +479,37 @@ def command_grade(args: argparse.Namespace) -> int:
 
 
 def grade_many(args: argparse.Namespace) -> int:
-    """Grade each folder of ``--submissions`` in its own process; one results.json each."""
+    """Grade every folder of ``--submissions``: ``-j N`` grading processes, each taking its share
+    of the folders one after another (one TensorFlow import per process, not per student), and
+    one results.json per submission."""
     source = Path(args.submissions).resolve()
     out = Path(args.out or "graded").resolve()
-    folders = sorted(p for p in source.iterdir() if p.is_dir())
+    folders = {p.name: find_submission(p) for p in sorted(source.iterdir()) if p.is_dir()}
     if not folders:
         raise CourseError(f"{source} has no submission folders")
-    out.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(args.jobs, len(folders)))
+    names = list(folders)
+    shares = [names[i::jobs] for i in range(jobs)]
+    print(f"Grading {len(folders)} submissions in {jobs} process{'es' if jobs > 1 else ''} ...", file=sys.stderr)
 
-    def grade(folder: Path) -> tuple[str, dict[str, Any] | None, float]:
-        results = out / folder.name / "results.json"
-        command = [sys.executable, "-m", "grader.course", "grade", "--submission", str(folder),
-                   "--results", str(results), "--format", "json", f"--time-limit={args.time_limit}",
-                   f"--import-time-limit={args.import_time_limit}", f"--memory-limit={args.memory_limit}",
-                   f"--total-time-limit={args.total_time_limit}", *(f"--task={t}" for t in args.task)]
-        started = time.monotonic()
-        with open(out / f"{folder.name}.log", "wb") as log:
-            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    def grade(share: list[str]) -> dict[str, GradingRun]:
         try:
-            return folder.name, json.loads(results.read_text()), time.monotonic() - started
-        except (OSError, ValueError):
-            return folder.name, None, time.monotonic() - started
+            return run_many({name: folders[name] for name in share}, args.task, **_limits(args),
+                            total_limit=args.total_time_limit)
+        except Exception as err:  # the grader's own failure: every results.json is still written
+            return {name: GradingRun(tests=[], error=f"the grader failed: {err}", submission=str(folders[name]))
+                    for name in share}
 
+    runs: dict[str, GradingRun] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(grade, shares):
+            runs.update(result)
     rows = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for name, result, seconds in pool.map(grade, folders):
-            score = result["score"] if result else 0.0
-            maximum = result.get("max_score", 0.0) if result else 0.0
-            rows.append({"submission": name, "score": score, "max_score": maximum, "seconds": round(seconds, 1),
-                         "results": str(out / name / "results.json") if result else "(missing)"})
-            print(f"{name}: {score:g}/{maximum:g} ({seconds:.0f} s)", file=sys.stderr)
+    for name in names:
+        run = runs[name]
+        _write_results(run, out / name / "results.json", out / name / "junit.xml" if args.junit else None)
+        rows.append({"submission": name, "score": run.score, "max_score": run.max_score,
+                     "error": run.error or "", "results": str(out / name / "results.json")})
     with open(out / "summary.csv", "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -506,9 +519,9 @@ def grade_many(args: argparse.Namespace) -> int:
     else:
         width = max(len(r["submission"]) for r in rows)
         for row in rows:
-            print(f"{row['submission']:<{width}}  {row['score']:>6g}/{row['max_score']:<6g} {row['seconds']:>6} s")
-        print(f"wrote {out / 'summary.csv'} and one results.json per submission under {out}")
-    return 0 if all(r["results"] != "(missing)" for r in rows) else 3
+            print(f"{row['submission']:<{width}}  {row['score']:>4}/{row['max_score']:<4} {row['error']}".rstrip())
+        print(f"wrote {out / 'summary.csv'} and {out}/<submission>/results.json")
+    return 0 if not any(r["error"] for r in rows) else 3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,10 +642,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submission", default=str(ROOT / "exercises"), metavar="DIR",
                        help="folder with some or all module files (default: exercises/)")
     grade.add_argument("--results", metavar="FILE", help="write Gradescope's results.json here")
-    grade.add_argument("--junit", metavar="FILE", help="write JUnit XML here")
+    grade.add_argument("--junit", metavar="FILE", help="write JUnit XML here (with --submissions: any value "
+                       "writes junit.xml beside each results.json)")
     grade.add_argument("--submissions", metavar="DIR", help="grade every folder in DIR, one results.json each")
     grade.add_argument("--out", metavar="DIR", help="with --submissions: where results go (default graded/)")
-    grade.add_argument("-j", "--jobs", type=int, default=1, help="with --submissions: submissions at once")
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="with --submissions: grading processes")
     grade.add_argument("--task", action="append", default=[], metavar="MODULE[.FUNCTION]",
                        help="grade only these (repeatable)")
     grade.add_argument("--details", action="store_true", help="show each failure's message in the table")

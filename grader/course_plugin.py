@@ -5,16 +5,19 @@ Loaded with ``-p grader.course_plugin`` next to :mod:`grader.plugin` (``course``
 Options:
     --isolate                   run the student's code in worker processes (:mod:`grader.isolation`);
                                 the ``impl`` fixture then returns a proxy of the module
+    --submission NAME=DIR       grade several folders in this one session (repeatable; isolated
+                                only): each graded test runs once per folder, folder after folder
     --time-limit SECONDS        time the student's code may run in one test (default 30)
-    --import-time-limit SECONDS time to import a module, TensorFlow included (default 60)
+    --import-time-limit SECONDS time to import the student's module (default 60; TensorFlow is
+                                imported by the worker beforehand and does not count)
     --memory-limit MIB          memory of a worker (default 2048)
     --report FILE               JSON lines: the graded tests collected, one line per graded test
                                 as it finishes, and a last line when the run ends
     --display PREFIX            how messages name the student's folder (``exercises/``)
 
-A line per graded test holds its task, points, outcome and the message a student needs: the
-check's own message, or what their code raised with only their frames of the traceback, or
-what happened to the worker (timed out, crashed, exited), and what their code printed.
+A line per graded test holds its submission, task, points, outcome and the message a student
+needs: the check's own message, or what their code raised with only their frames of the
+traceback, or what happened to the worker (timed out, crashed, exited), and what it printed.
 """
 
 from __future__ import annotations
@@ -41,10 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "isolated grading (the course command)")
     group.addoption("--isolate", action="store_true",
                     help="run the student's code in separate worker processes, never in this one")
+    group.addoption("--submission", action="append", default=[], metavar="NAME=DIR",
+                    help="grade this folder too, under NAME (repeatable; with --isolate)")
     group.addoption("--time-limit", type=float, default=Limits.time, metavar="SECONDS",
                     help="time the student's code may run in one test (default %(default)s)")
     group.addoption("--import-time-limit", type=float, default=Limits.import_time, metavar="SECONDS",
-                    help="time to import a module, TensorFlow included (default %(default)s)")
+                    help="time to import the student's module (default %(default)s)")
     group.addoption("--memory-limit", type=int, default=Limits.memory // 2**20, metavar="MIB",
                     help="memory of one worker process in MiB (default %(default)s)")
     group.addoption("--prefetch", type=int, default=1, metavar="N",
@@ -55,16 +60,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="how messages name the student's folder, e.g. 'exercises/'")
 
 
+Unit = tuple[str, str]  # (submission name, module): one worker's worth of tests
+
+
 class _Course:
-    """State of one run: the isolation layer, the report file, the order of modules."""
+    """State of one run: the folders, the isolation layer, the report, the order of work."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.isolation: Isolation | None = None
         path = config.getoption("report")
         self.report: TextIO | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
-        self.order: list[str] = []
-        self.remaining: dict[str, int] = {}
+        self.order: list[Unit] = []
+        self.remaining: dict[Unit, int] = {}
+        state = config.stash[plugin._state_key]
+        self.folders: dict[str, Path] = {}
+        for entry in config.getoption("submission"):
+            name, equals, folder = entry.partition("=")
+            if not (equals and name and folder):
+                raise pytest.UsageError(f"--submission takes NAME=DIR. Received: {entry!r}")
+            self.folders[name] = Path(folder).expanduser().resolve()
+        self.several = bool(self.folders)
+        if not self.several:
+            self.folders[""] = plugin._folder(state, state.impl, config)
         self.display = config.getoption("display")
 
     def write(self, record: dict[str, Any]) -> None:
@@ -72,19 +90,24 @@ class _Course:
             self.report.write(json.dumps(record) + "\n")
             self.report.flush()
 
-    @property
-    def folder(self) -> Path:
-        state = self.config.stash[plugin._state_key]
-        return plugin._folder(state, state.impl, self.config)
-
-    def display_prefix(self) -> str:
-        if self.display is not None:
+    def display_prefix(self, name: str) -> str:
+        if self.display is not None and not self.several:
             return self.display
-        folder = self.folder
+        folder = self.folders[name]
         try:
             return f"{folder.relative_to(Path.cwd())}/"
         except ValueError:
             return f"{folder}/"
+
+    def prepare(self, unit: Unit, load: bool) -> None:
+        name, module = unit
+        assert self.isolation is not None
+        self.isolation.prepare(self.folders[name], module, self.display_prefix(name), load=load)
+
+
+def _submission(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params.get("impl", "")) if callspec is not None else ""
 
 
 class _IsolatedImpl:
@@ -100,24 +123,28 @@ class _IsolatedImpl:
             raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
         module = split_task(found[0])[0]
         course = self.course
+        name = getattr(request, "param", "")
         assert course.isolation is not None
-        session = course.isolation.session(course.folder, module, course.display_prefix())
+        display = course.display_prefix(name)
+        session = course.isolation.session(course.folders[name], module, display)
         if session is None:
-            return Unattempted(module, f"{module}.py is not in {course.display_prefix()}: not attempted")
+            return Unattempted(module, f"{module}.py is not in {display}: not attempted")
         return RemoteModule(session)
 
 
 @pytest.hookimpl(trylast=True)  # after grader.plugin's
 def pytest_configure(config: pytest.Config) -> None:
-    course = _Course(config)
-    config.stash[_course_key] = course
     state = config.stash[plugin._state_key]
     for path in sorted((state.root / "exercises").glob("*.py")):  # the autograder ships no solutions/
         config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
+    course = _Course(config)
+    config.stash[_course_key] = course
     if not config.getoption("isolate"):
+        if course.several:
+            raise pytest.UsageError("--submission needs --isolate")
         return
     if config.getoption("audit"):
-        raise pytest.UsageError("--isolate grades one submission; --audit checks the suite in one process")
+        raise pytest.UsageError("--isolate grades submissions; --audit checks the suite in one process")
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
     protect = [state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
@@ -126,7 +153,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_IsolatedImpl(course), "grader-isolated-impl")
     first = _first_module(course, config.getoption("task"))
     if first is not None:  # TensorFlow loads in the worker while pytest collects here
-        course.isolation.prepare(course.folder, first, course.display_prefix(), load=False)
+        course.prepare((next(iter(course.folders)), first), load=False)
 
 
 def _first_module(course: _Course, tasks: list[str]) -> str | None:
@@ -138,10 +165,27 @@ def _first_module(course: _Course, tasks: list[str]) -> str | None:
             path = Path(argument.split("::")[0])
             files = sorted(path.glob("test_*.py")) if path.is_dir() else [path]
             candidates += [f.stem[len("test_"):] for f in files if f.stem.startswith("test_")]
+    folder = next(iter(course.folders.values()))
     for module in candidates:
-        if (course.folder / f"{module}.py").is_file():
+        if (folder / f"{module}.py").is_file():
             return module
     return None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    course = metafunc.config.stash.get(_course_key, None)
+    if (course is not None and course.several and "impl" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("graded") is not None):
+        names = list(course.folders)
+        metafunc.parametrize("impl", names, indirect=True, ids=names)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    course = config.stash[_course_key]
+    if course.several:  # one submission after another, so that only its workers are alive
+        rank = {name: i for i, name in enumerate(course.folders)}
+        items.sort(key=lambda item: rank.get(_submission(item), -1))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -152,20 +196,22 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if found is None:
             continue
         task, points = found
-        module = split_task(task)[0]
-        if module not in course.remaining:
-            course.order.append(module)
-            course.remaining[module] = 0
-        course.remaining[module] += 1
-        tests.append({"nodeid": item.nodeid, "task": task, "points": points, "hidden": _hidden(item)})
+        unit = (_submission(item), split_task(task)[0])
+        if unit not in course.remaining:
+            course.order.append(unit)
+            course.remaining[unit] = 0
+        course.remaining[unit] += 1
+        tests.append({"nodeid": item.nodeid, "submission": unit[0], "task": task, "points": points,
+                      "hidden": _hidden(item)})
     notes = course.isolation.notes if course.isolation is not None else []
     course.write({"event": "collected", "tests": tests, "notes": notes, "isolated": course.isolation is not None})
     if course.isolation is not None:
-        for (folder, module), module_session in list(course.isolation.sessions.items()):
-            if module not in course.remaining:  # a guess at configure time that had no tests
-                course.isolation.finish(folder, module)
+        wanted = {(course.folders[name], module) for name, module in course.order}
+        for key in list(course.isolation.sessions):
+            if key not in wanted:  # a guess at configure time that has no tests
+                course.isolation.finish(*key)
         if course.order:
-            course.isolation.prepare(course.folder, course.order[0], course.display_prefix(), load=True)
+            course.prepare(course.order[0], load=True)
 
 
 def _hidden(item: pytest.Item) -> bool:
@@ -181,11 +227,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                                "message": "", "output": ""}
     if course.isolation is None or found is None:
         return
-    module = split_task(found[0])[0]
     course.isolation.begin_test(found[0])
-    position = course.order.index(module) if module in course.order else -1
+    unit = (_submission(item), split_task(found[0])[0])
+    position = course.order.index(unit) if unit in course.order else -1
     for upcoming in course.order[position + 1 : position + 1 + item.config.getoption("prefetch")]:
-        course.isolation.prepare(course.folder, upcoming, course.display_prefix(), load=True)
+        course.prepare(upcoming, load=True)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -196,24 +242,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     record = item.stash.get(_record_key, None)
     if found is None or record is None:
         return report
+    name = _submission(item)
     if report.when == "call" and course.isolation is not None:
         test = course.isolation.end_test()
         if test is not None and test.outputs:
             record["output"] = _clip("".join(test.outputs), PRINTED_CHARS)
     if (report.failed or report.skipped) and record["outcome"] == "passed":
         record["outcome"] = "skipped" if report.skipped else "failed"
-        record["kind"], record["message"] = explain(call.excinfo, course.folder)
+        record["kind"], record["message"] = explain(call.excinfo, course.folders[name])
     if report.when == "teardown":
         task, points = found
-        course.write({"event": "test", "nodeid": item.nodeid, "task": task, "points": points,
-                      "hidden": _hidden(item), "outcome": record["outcome"], "kind": record["kind"],
-                      "message": record["message"], "output": record["output"],
+        course.write({"event": "test", "nodeid": item.nodeid, "submission": name, "task": task,
+                      "points": points, "hidden": _hidden(item), "outcome": record["outcome"],
+                      "kind": record["kind"], "message": record["message"], "output": record["output"],
                       "seconds": round(time.perf_counter() - record["started"], 3)})
-        module = split_task(task)[0]
-        if course.isolation is not None and module in course.remaining:
-            course.remaining[module] -= 1
-            if course.remaining[module] == 0:
-                course.isolation.finish(course.folder, module)
+        unit = (name, split_task(task)[0])
+        if course.isolation is not None and unit in course.remaining:
+            course.remaining[unit] -= 1
+            if course.remaining[unit] == 0:
+                course.isolation.finish(course.folders[name], unit[1])
     return report
 
 

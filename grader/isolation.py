@@ -50,6 +50,7 @@ RUNTIME_PACKAGE = "_course_worker"
 BOOTSTRAP = ("import sys; sys.path.insert(0, sys.argv[1]); "
              f"from {RUNTIME_PACKAGE}.worker import main; main(sys.argv[2:])")
 UID_BASE, GID_BASE, NOBODY = 1_000_000_000, 1_500_000_000, 65534
+PRELOAD_SECONDS = 300.0  # for the worker's own imports (TensorFlow), before any student code
 SLOTS = 8  # user ids per grading process: more than the workers it ever has alive at once
 KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES", "KERAS_BACKEND",
             "TF_ENABLE_ONEDNN_OPTS", "OMP_NUM_THREADS")
@@ -62,7 +63,8 @@ class Limits:
     Attributes:
         time: seconds the student's code may run during one test (the grader's own work in
             the test does not count).
-        import_time: seconds to import the module, TensorFlow included.
+        import_time: seconds to import the student's module (the worker imports TensorFlow
+            before, untimed).
         memory: bytes of heap and private mappings (``RLIMIT_DATA``): past it, allocations fail
             with ``MemoryError`` (TensorFlow: ``ResourceExhaustedError``).
         cpu: CPU seconds for the worker's whole life (``RLIMIT_CPU``), a backstop.
@@ -459,7 +461,13 @@ class WorkerProcess:
             self.guarded(lambda: self.send(Frame({"op": "load"}), time.monotonic() + 30), 30, "")
 
     def wait_ready(self) -> Frame:
+        """Wait for the trusted preload (TensorFlow), then for the student's import, timed alone."""
         self.load()
+        preloaded = self.guarded(lambda: self.receive(time.monotonic() + PRELOAD_SECONDS), PRELOAD_SECONDS,
+                                 " while importing TensorFlow, before your code ran")
+        if preloaded is None or preloaded.message.get("op") != "preloaded":
+            self.stop()
+            raise WorkerDied("broke the grader's protocol (no preloaded message)", "protocol")
         limit = self.limits.import_time
         frame = self.guarded(lambda: self.receive(time.monotonic() + limit), limit, "")
         assert frame is not None

@@ -43,11 +43,17 @@ def split_task(task: str) -> tuple[str, str]:
     return module, name
 
 
-def graded(task: str, points: int = 1) -> pytest.MarkDecorator:
-    """Mark a test as grading ``task`` (``module.function``) for ``points`` points."""
+def graded(task: str, points: int = 1, *, hidden: bool = False) -> pytest.MarkDecorator:
+    """Mark a test as grading ``task`` (``module.function``) for ``points`` points.
+
+    A ``hidden`` test counts in the score, but ``course grade`` shows students its details only
+    after the grades are published (Gradescope's ``after_published``).
+    """
     split_task(task)
     if not (isinstance(points, int) and points > 0):
         raise ValueError(f"points must be a positive integer. Received: points={points!r}")
+    if hidden:
+        return pytest.mark.graded(task=task, points=points, hidden=True)
     return pytest.mark.graded(task=task, points=points)
 
 

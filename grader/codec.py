@@ -155,7 +155,7 @@ class Encoder:
         if value is Ellipsis:
             return {"t": "ellipsis"}
         if isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC_KINDS and not value.dtype.fields:
-            return self.array(value)
+            return self.ndarray(value)
         if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC_KINDS:
             return {**self.array(np.asarray(value)), "t": "npscalar"}
         if isinstance(value, np.dtype) and value.kind in _NUMERIC_KINDS:
@@ -174,6 +174,10 @@ class Encoder:
         self.frame.blobs.append(data)
         self.frame.message.setdefault("blobs", []).append(len(data))
         return len(self.frame.blobs) - 1
+
+    def ndarray(self, array: np.ndarray) -> dict[str, Any]:
+        """An array met as a value (a subclass may number it, to report changes made in place)."""
+        return self.array(array)
 
     def array(self, array: np.ndarray) -> dict[str, Any]:
         array = np.array(array, order="C", subok=False, copy=not array.flags.c_contiguous)  # keeps 0-d

@@ -929,6 +929,7 @@ class ModuleSession:
             test.tainted = str(answer["tainted"])
         try:
             self._update_mirrors(answer.get("vars", []), reply)
+            _write_back(answer.get("mutated", []), encoder.arrays, reply)
             if "error" in answer:
                 error = answer["error"] if isinstance(answer["error"], dict) else {}
                 raise student_error(error, call, self.limits.memory)
@@ -1058,12 +1059,30 @@ class ModuleSession:
         return changed
 
 
+def _write_back(mutated: Any, arrays: list[np.ndarray], frame: Frame) -> None:
+    """The student's code changed arrays it was given: change the test's arrays the same way."""
+    if not isinstance(mutated, list):
+        raise DecodeError("malformed list of changed arguments")
+    for entry in mutated:
+        index = entry.get("a") if isinstance(entry, dict) else None
+        if type(index) is not int or not 0 <= index < len(arrays):
+            raise DecodeError("malformed changed argument")
+        value, original = codec.decode_array(entry, frame), arrays[index]
+        if value.shape == original.shape and original.flags.writeable:
+            np.copyto(original, value, casting="unsafe")
+
+
 class _TrustedEncoder(Encoder):
     """Encodes a test's arguments: mirrors go back as references, functions as callbacks."""
 
     def __init__(self, session: ModuleSession, frame: Frame, watch: dict[int, int]) -> None:
         super().__init__(frame, self._fallback)
         self.session, self.watch = session, watch
+        self.arrays: list[np.ndarray] = []
+
+    def ndarray(self, array: np.ndarray) -> dict[str, Any]:
+        self.arrays.append(array)
+        return {**self.array(array), "a": len(self.arrays) - 1}
 
     def tensorflow(self, value: Any) -> dict[str, Any] | None:
         vid = self.session.by_variable.get(id(value))

@@ -125,6 +125,7 @@ class Worker:
         self.callbacks_open = False
         self.watched: list[Any] | None = None  # tensors the grader asked to watch in this call
         self.outputs: list[Any] | None = None  # float tensors of a recorded call's result
+        self.arguments: list[tuple[int, np.ndarray, Any]] = []  # arrays passed in, and their bytes
 
     # -- values ------------------------------------------------------------------------------
     def register(self, value: Any) -> int:
@@ -171,7 +172,15 @@ class Worker:
 
     def decode_value(self, data: Any, frame: Frame) -> Any:
         return decode(data, frame, {"ref": self._ref, "path": self._path, "callback": self._callback,
-                                    "keras_config": _rebuild_keras, "tensor": self._tensor})
+                                    "keras_config": _rebuild_keras, "tensor": self._tensor,
+                                    "ndarray": self._argument})
+
+    def _argument(self, data: dict[str, Any], frame: Frame) -> np.ndarray:
+        """An array the grader passed: remembered, so that changes made in place go back."""
+        array = decode_array(data, frame)
+        if isinstance(data.get("a"), int):
+            self.arguments.append((data["a"], array, array.copy()))
+        return array
 
     def _ref(self, data: dict[str, Any], frame: Frame) -> Any:
         try:
@@ -246,6 +255,7 @@ class Worker:
             reply = Frame({"op": "reply", "seq": message.get("seq"), "error": self.describe(err)})
         finally:
             self.outputs = self.watched = None
+        self.report_arguments(reply)
         reply.message["output"] = self.output.take()
         try:
             self.report_variables(reply)
@@ -333,6 +343,15 @@ class Worker:
             value = decode_array(update, frame)
             variable.assign(value.astype(np.asarray(variable.numpy()).dtype))
             self.mirrored[update["vid"]] = value
+
+    def report_arguments(self, reply: Frame) -> None:
+        """Arrays the student's code changed in place: the grader applies the same change."""
+        arguments, self.arguments = self.arguments, []
+        encoder = Encoder(reply, self.fallback)
+        changed = [{**encoder.array(array), "a": number} for number, array, before in arguments
+                   if array.shape != before.shape or not np.array_equal(array, before, equal_nan=True)]
+        if changed:
+            reply.message["mutated"] = changed
 
     def report_variables(self, reply: Frame) -> None:
         """Send the new values of mirrored variables that this request changed."""

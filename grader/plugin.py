@@ -15,6 +15,7 @@ Each graded test also gets its module's name as a marker, so ``pytest -m c2w3_so
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class _State:
 
 
 _state_key = pytest.StashKey[_State]()
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter hides the messages
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -384,7 +384,7 @@ def command_check(args: argparse.Namespace) -> int:
     if not run.tests:
         raise CourseError(run.error or f"no graded tests match {what}")
     status = load_status()
-    if folder == ROOT / "exercises":
+    if args.impl is None:  # the student's own exercises: remembered for `course list` and hints
         for function in run.functions():
             if function.hidden:
                 continue

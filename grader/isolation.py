@@ -730,6 +730,20 @@ class RemoteObject:
         return f"<{self._type.rpartition('.')[2]} from your code>"
 
 
+_REMOTE_CLASSES: dict[str, type] = {}
+
+
+def remote_class(type_name: str) -> type:
+    """A :class:`RemoteObject` subclass named like the remote object's class, for messages
+    ("got AlwaysEqual of shape (4, 5)"); it adds nothing else."""
+    name = type_name.rpartition(".")[2]
+    if not name.isidentifier():
+        return RemoteObject
+    if name not in _REMOTE_CLASSES:
+        _REMOTE_CLASSES[name] = type(name, (RemoteObject,), {"__slots__": (), "__module__": "student"})
+    return _REMOTE_CLASSES[name]
+
+
 class RemoteModule:
     """What the ``impl`` fixture returns in isolated mode: the student's module, at a distance."""
 
@@ -1016,8 +1030,9 @@ class ModuleSession:
                 return rebuilt
         if type(data.get("h")) is not int:
             raise DecodeError("malformed handle")
-        return RemoteObject(self, handle=data["h"], type_name=str(data.get("type", "object"))[:200],
-                            is_callable=bool(data.get("callable")))
+        type_name = str(data.get("type", "object"))[:200]
+        return remote_class(type_name)(self, handle=data["h"], type_name=type_name,
+                                       is_callable=bool(data.get("callable")))
 
     def _mirror(self, data: dict[str, Any], frame: Frame) -> Any:
         """One trusted variable per worker variable, updated in place as the worker's changes."""

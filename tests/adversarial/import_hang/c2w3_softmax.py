@@ -1,0 +1,18 @@
+"""Never finishes importing."""
+
+import numpy as np
+
+
+while True:
+    pass
+
+
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def hardmax(Z):
+    A = np.zeros(Z.shape)
+    A[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
+    return A

@@ -1,0 +1,14 @@
+"""softmax loops forever."""
+
+import numpy as np
+
+
+def softmax(Z):
+    while True:
+        pass
+
+
+def hardmax(Z):
+    A = np.zeros(Z.shape)
+    A[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
+    return A

@@ -207,8 +207,9 @@ def _fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def catalog(root: Path = ROOT, state: Path = STATE) -> dict[str, dict[str, Any]]:
+def catalog(root: Path = ROOT, state: Path | None = None) -> dict[str, dict[str, Any]]:
     """Every graded function: ``task -> {"points", "hidden_points", "tests"}``, cached in .course/."""
+    state = state or STATE
     cache = state / "catalog.json"
     fingerprint = _fingerprint(root)
     try:
@@ -232,7 +233,8 @@ def catalog(root: Path = ROOT, state: Path = STATE) -> dict[str, dict[str, Any]]
     return ordered
 
 
-def load_status(state: Path = STATE) -> dict[str, Any]:
+def load_status(state: Path | None = None) -> dict[str, Any]:
+    state = state or STATE
     try:
         status = json.loads((state / "status.json").read_text())
         if isinstance(status, dict):
@@ -244,7 +246,8 @@ def load_status(state: Path = STATE) -> dict[str, Any]:
     return {"functions": {}, "hints": {}}
 
 
-def save_status(status: dict[str, Any], state: Path = STATE) -> None:
+def save_status(status: dict[str, Any], state: Path | None = None) -> None:
+    state = state or STATE
     state.mkdir(exist_ok=True)
     write_atomically(state / "status.json", json.dumps(status, indent=1, sort_keys=True))
 

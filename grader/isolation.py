@@ -112,7 +112,7 @@ class StudentError(Exception):
         student_text: the message with the student's own frames of the traceback.
     """
 
-    def __init__(self, text: str, error_type: str) -> None:
+    def __init__(self, text: str, error_type: str = "Exception") -> None:
         Exception.__init__(self, text)
         self.student_text = text
         self.error_type = error_type
@@ -152,9 +152,7 @@ def student_error(info: dict[str, Any], call: str, memory: int) -> StudentError:
         cls = type(base.__name__, (StudentError, base), {"__module__": "student", "__str__": StudentError.__str__})
         _ERROR_CLASSES[base] = cls
     try:
-        error = cls.__new__(cls, text)
-        StudentError.__init__(error, text, error_type)
-        return error
+        return cls(text, error_type)
     except Exception:  # a built-in class with an unusual constructor
         return StudentError(text, error_type)
 
@@ -604,7 +602,7 @@ def _config_allowed(node: Any, depth: int = 0) -> bool:
                                                      and (module == "keras" or module.startswith("keras."))):
                 return False
         return all(_config_allowed(v, depth + 1) for v in node.values())
-    if isinstance(node, list):
+    if isinstance(node, (list, tuple)):
         return all(_config_allowed(v, depth + 1) for v in node)
     if isinstance(node, int) and not isinstance(node, bool):
         return abs(node) <= _LARGEST_NUMBER

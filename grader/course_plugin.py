@@ -231,7 +231,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     unit = (_submission(item), split_task(found[0])[0])
     position = course.order.index(unit) if unit in course.order else -1
     for upcoming in course.order[position + 1 : position + 1 + item.config.getoption("prefetch")]:
-        course.prepare(upcoming, load=True)
+        if upcoming[0] != unit[0]:  # the same student's next module reuses this worker if clean
+            course.prepare(upcoming, load=True)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -260,7 +261,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if course.isolation is not None and unit in course.remaining:
             course.remaining[unit] -= 1
             if course.remaining[unit] == 0:
-                course.isolation.finish(course.folders[name], unit[1])
+                more = any(n == name and left for (n, _), left in course.remaining.items())
+                course.isolation.finish(course.folders[name], unit[1], reuse=more)
     return report
 
 

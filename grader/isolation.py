@@ -197,6 +197,7 @@ class Sandbox:
         self.mode, self.gid, self.method = "self", None, "python"
         self.notes: list[str] = []
         self.protected: list[Path] = []
+        self.staged: dict[Path, Path] = {}  # submission folder -> its copy that workers read
         if self.is_root:
             self._choose_user()
         if self.mode == "self":
@@ -275,8 +276,9 @@ class Sandbox:
 
     def stage(self, source: Path, module: str) -> Path:
         """A copy of the student's module file that the worker can read but not change."""
-        folder = self.shared / f"submission-{module}"
-        if not folder.exists():
+        folder = self.staged.get(source.parent)
+        if folder is None:
+            folder = self.staged[source.parent] = self.shared / f"submission-{len(self.staged)}"
             folder.mkdir()
             self.share(folder, directory=True)
         shutil.copyfile(source, folder / f"{module}.py")
@@ -357,9 +359,9 @@ _numbers = itertools.count(1)
 class WorkerProcess:
     """A started worker, its two pipes and its log; every wait has a deadline."""
 
-    def __init__(self, sandbox: Sandbox, slot: int, folder: Path, module: str, display: str,
-                 limits: Limits, preload: str) -> None:
-        self.sandbox, self.slot, self.limits, self.folder = sandbox, slot, limits, folder
+    def __init__(self, sandbox: Sandbox, slot: int, limits: Limits, preload: str) -> None:
+        self.sandbox, self.slot, self.limits = sandbox, slot, limits
+        self.folder: Path | None = None  # of the module it serves
         number = next(_numbers)
         self.log = open(sandbox.private / f"worker-{number}.log", "w+b")  # noqa: SIM115 - closed in stop()
         home = sandbox.home(slot, number)
@@ -371,8 +373,7 @@ class WorkerProcess:
         request_read, self.send_fd = os.pipe()
         self.receive_fd, reply_write = os.pipe()
         command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(sandbox.runtime), str(request_read),
-                   str(reply_write), str(folder), module, display, str(limits.memory), str(limits.cpu),
-                   str(limits.file_size), preload]
+                   str(reply_write), str(limits.memory), str(limits.cpu), str(limits.file_size), preload]
         try:
             self.process = sandbox.popen(command, slot, pass_fds=(request_read, reply_write),
                                          stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
@@ -389,6 +390,7 @@ class WorkerProcess:
         self.buffer = bytearray()
         self.ready: Frame | None = None
         self.load_sent = False
+        self.preloaded = False
         self.stopped = False
 
     # -- transport ---------------------------------------------------------------------------
@@ -452,20 +454,22 @@ class WorkerProcess:
             raise WorkerDied(f"broke the grader's protocol ({err})", "protocol") from None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def load(self) -> None:
-        """Tell the worker to import the student's module (it preloads until then)."""
-        if not self.load_sent:
-            self.load_sent = True
-            self.guarded(lambda: self.send(Frame({"op": "load"}), time.monotonic() + 30), 30, "")
+    def load(self, folder: Path, module: str, display: str) -> None:
+        """Tell the worker to import a student's module (it finishes its own preload first)."""
+        self.folder, self.ready, self.load_sent = folder, None, True
+        message = {"op": "load", "folder": str(folder), "module": module, "display": display}
+        self.guarded(lambda: self.send(Frame(message), time.monotonic() + 30), 30, "")
 
     def wait_ready(self) -> Frame:
         """Wait for the trusted preload (TensorFlow), then for the student's import, timed alone."""
-        self.load()
-        preloaded = self.guarded(lambda: self.receive(time.monotonic() + PRELOAD_SECONDS), PRELOAD_SECONDS,
-                                 " while importing TensorFlow, before your code ran")
-        if preloaded is None or preloaded.message.get("op") != "preloaded":
-            self.stop()
-            raise WorkerDied("broke the grader's protocol (no preloaded message)", "protocol")
+        assert self.load_sent
+        if not self.preloaded:
+            preloaded = self.guarded(lambda: self.receive(time.monotonic() + PRELOAD_SECONDS), PRELOAD_SECONDS,
+                                     " while importing TensorFlow, before your code ran")
+            if preloaded is None or preloaded.message.get("op") != "preloaded":
+                self.stop()
+                raise WorkerDied("broke the grader's protocol (no preloaded message)", "protocol")
+            self.preloaded = True
         limit = self.limits.import_time
         frame = self.guarded(lambda: self.receive(time.monotonic() + limit), limit, "")
         assert frame is not None
@@ -504,6 +508,22 @@ class WorkerProcess:
             budget.left -= time.monotonic() - started - paused
         assert reply is not None
         return reply
+
+    def release(self) -> bool:
+        """Done with a module: True when the worker reports that it is clean enough to serve the
+        student's next module (its libraries, settings, threads and hooks as before the first);
+        otherwise it exits."""
+        if self.stopped or self.ready is None or "error" in self.ready.message:
+            return False
+        try:
+            answer = self.guarded(lambda: (self.send(Frame({"op": "release"}), time.monotonic() + 10),
+                                           self.receive(time.monotonic() + 10))[1], 10, "")
+        except WorkerDied:
+            return False
+        clean = answer is not None and answer.message.get("op") == "released" and answer.message.get("clean") is True
+        if clean:
+            self.ready, self.load_sent, self.folder = None, False, None
+        return clean
 
     def stop(self) -> None:
         if self.stopped:
@@ -569,7 +589,8 @@ class WorkerProcess:
             text = f"exited with code {code} (os._exit, or a fatal error in the process)"
         if re.search(r"bad_alloc|MemoryError|Resource exhausted|OOM", tail):
             text += f"; it ran out of memory (the limit is {format_bytes(self.limits.memory)})"
-        where = [line.strip() for line in tail.splitlines() if str(self.folder) in line and "File" in line]
+        where = [line.strip() for line in tail.splitlines()
+                 if self.folder is not None and str(self.folder) in line and "File" in line]
         if where:
             text += "\n  at " + where[0].replace(str(self.folder) + os.sep, "")
         return text
@@ -846,23 +867,31 @@ class ModuleSession:
         """Start a worker (it preloads TensorFlow, and waits before touching the student's file)."""
         if self.worker is not None or self.broken is not None:
             return
-        source = self.folder / f"{self.module}.py"
         if self.staged is None:
-            self.staged = self.isolation.sandbox.stage(source, self.module)
-        text = source.read_text(errors="replace")
-        preload = "numpy" + (",tensorflow,keras" if re.search(r"\b(tensorflow|keras)\b", text) else "")
-        self.worker = WorkerProcess(self.isolation.sandbox, self.isolation.next_slot(), self.staged,
-                                    self.module, self.display, self.limits, preload)
+            self.staged = self.isolation.sandbox.stage(self.folder / f"{self.module}.py", self.module)
+        self.worker = self.isolation.take_spare(self.folder)
+        if self.worker is None:  # TensorFlow ahead of time if any file of this student's uses it
+            uses_tf = any(re.search(r"\b(tensorflow|keras)\b", p.read_text(errors="replace"))
+                          for p in self.folder.glob("*.py"))
+            self.worker = WorkerProcess(self.isolation.sandbox, self.isolation.next_slot(), self.limits,
+                                        "numpy" + (",tensorflow,keras" if uses_tf else ""))
         self.generation += 1
         self.mirrors.clear()
         self.synced.clear()
         self.by_variable.clear()
 
+    def activate(self) -> None:
+        """A worker, told to import this module (it does so as soon as its preload is done)."""
+        self.spawn()
+        if self.worker is not None and not self.worker.load_sent:
+            assert self.staged is not None
+            self.worker.load(self.staged, self.module, self.display)
+
     def ensure(self) -> WorkerProcess:
         """A worker with the module imported; an import that fails breaks the module for good."""
         if self.broken is not None:
             raise self.broken
-        self.spawn()
+        self.activate()
         worker = self.worker
         assert worker is not None
         if worker.ready is not None:
@@ -888,11 +917,16 @@ class ModuleSession:
                                 "(tf.compat.v1.disable_eager_execution): TensorFlow code runs in graph mode")
         return worker
 
-    def retire(self) -> None:
-        """Stop the worker; the next request starts a fresh one."""
-        if self.worker is not None:
-            self.worker.close()
-            self.worker = None
+    def retire(self, reuse: bool = False) -> None:
+        """Let the worker go; the next request starts a fresh one. ``reuse``: a worker that is
+        still clean may serve the student's next module (no second TensorFlow import)."""
+        worker, self.worker = self.worker, None
+        if worker is None:
+            return
+        if reuse and worker.release():
+            self.isolation.keep_spare(self.folder, worker)
+        else:
+            worker.close()
 
     # -- requests ----------------------------------------------------------------------------
     def request(self, op: str, target: RemoteObject | None, call: str, **fields: Any) -> Any:
@@ -1136,6 +1170,7 @@ class Isolation:
         self.sandbox = Sandbox(protect)
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None
+        self.spares: dict[Path, WorkerProcess] = {}  # a clean worker per student, between modules
         self._slots = itertools.count()
 
     @property
@@ -1160,9 +1195,7 @@ class Isolation:
         if session is None or session.broken is not None:
             return
         try:
-            session.spawn()
-            if load and session.worker is not None:
-                session.worker.load()
+            session.activate() if load else session.spawn()
         except (OSError, WorkerDied):
             session.worker = None
 
@@ -1180,12 +1213,28 @@ class Isolation:
                     session.retire()
         return test
 
-    def finish(self, folder: Path, module: str) -> None:
+    def finish(self, folder: Path, module: str, reuse: bool = False) -> None:
+        """A module's tests are done; ``reuse``: the same student has more modules to grade."""
         session = self.sessions.get((folder, module))
         if session is not None:
-            session.retire()
+            session.retire(reuse)
+        if not reuse:
+            spare = self.spares.pop(folder, None)
+            if spare is not None:
+                spare.close()
+
+    def take_spare(self, folder: Path) -> WorkerProcess | None:
+        return self.spares.pop(folder, None)
+
+    def keep_spare(self, folder: Path, worker: WorkerProcess) -> None:
+        old = self.spares.pop(folder, None)
+        if old is not None:
+            old.close()
+        self.spares[folder] = worker
 
     def close(self) -> None:
         for session in self.sessions.values():
             session.retire()
+        for spare in self.spares.values():
+            spare.close()
         self.sandbox.close()

@@ -109,13 +109,15 @@ class Connection:
 class Worker:
     """One worker's state: the module, the handles it gave out, mirrored variables, records."""
 
-    def __init__(self, connection: Connection, output: CappedOutput, folder: Path, module: str,
-                 display: str) -> None:
+    def __init__(self, connection: Connection, output: CappedOutput) -> None:
         self.connection = connection
         self.output = output
-        self.folder = folder
-        self.module_name = module
-        self.display = display
+        self.clean = fingerprint()  # the process before any student code ran
+        self.reset()
+
+    def reset(self, folder: Path = Path("/nonexistent"), module: str = "", display: str = "") -> None:
+        """Forget the previous module: a worker may serve the next module of the same student."""
+        self.folder, self.module_name, self.display = folder, module, display
         self.module: Any = None
         self.handles: dict[int, Any] = {}
         self.numbers = itertools.count(1)
@@ -387,7 +389,8 @@ class Worker:
         return {"type": type(err).__name__, "mro": mro, "message": message[:3000], "traceback": text[:6000]}
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def load(self) -> Frame:
+    def load(self, message: dict[str, Any]) -> Frame:
+        self.reset(Path(str(message["folder"])).resolve(), str(message["module"]), str(message.get("display", "")))
         started = time.perf_counter()
         reply = Frame({"op": "ready"})
         try:
@@ -399,23 +402,72 @@ class Worker:
         reply.message["eager"] = _eager()
         return reply
 
+    def release(self) -> Frame:
+        """Done with a module: still clean enough to serve the student's next module?"""
+        for name in [n for n, m in sys.modules.items()
+                     if str(getattr(m, "__file__", "") or "").startswith(str(self.folder) + os.sep)]:
+            del sys.modules[name]
+        self.reset()
+        now = fingerprint()
+        changed = sorted(key for key, value in self.clean.items()
+                         if not (value <= now.get(key, frozenset()) if isinstance(value, frozenset)
+                                 else now.get(key) == value))  # library attributes may be added, not replaced
+        return Frame({"op": "released", "clean": not changed, "changed": changed[:10]})
+
     def serve(self) -> None:
         self.connection.send(Frame({"op": "preloaded"}))  # the student's import is timed from here
-        if self.connection.receive().message.get("op") != "load":
-            return
-        self.connection.send(self.load())
-        if self.module is None:
-            return
         while True:
             frame = self.connection.receive()
-            if frame.message.get("op") == "exit":
+            op = frame.message.get("op")
+            if op == "exit":
                 return
-            reply = self.handle(frame)
+            if op == "load":
+                reply = self.load(frame.message)
+            elif op == "release":
+                reply = self.release()
+                if not reply.message["clean"]:
+                    self.connection.send(reply)
+                    return
+            else:
+                reply = self.handle(frame)
             try:
                 self.connection.send(reply)
             except EncodeError as err:
                 self.connection.send(Frame({"op": "reply", "seq": frame.message.get("seq"),
                                             "error": self.describe(err), "output": ""}))
+
+
+WATCHED_MODULES = ("builtins", "sys", "os", "math", "random", "numpy", "numpy.linalg", "numpy.random",
+                   "numpy.testing", "tensorflow", "tensorflow.math", "tensorflow.nn", "tensorflow.linalg",
+                   "keras", "keras.ops", "keras.layers", "keras.losses", "keras.optimizers", "keras.backend")
+
+
+def fingerprint() -> dict[str, Any]:
+    """The process-wide state a module could change for the next one: attributes of the
+    libraries (replaced or deleted, not added), NumPy's error and print settings, TensorFlow's
+    and Keras' global modes, signal handlers, threads, hooks, the environment."""
+    import threading
+
+    state: dict[str, Any] = {}
+    for name in WATCHED_MODULES:
+        module = sys.modules.get(name)
+        if module is not None:
+            state[f"module {name}"] = frozenset((key, id(value)) for key, value in list(vars(module).items())
+                                                if not isinstance(value, type(sys)))
+    state["numpy settings"] = (repr(np.geterr()), repr(sorted(np.get_printoptions().items(), key=str)))
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
+        state["tensorflow modes"] = (tf.executing_eagerly(), tf.config.functions_run_eagerly())
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        state["keras settings"] = (keras.config.floatx(), keras.config.epsilon(), keras.config.image_data_format(),
+                                   str(keras.config.dtype_policy().name))
+    state["signals"] = tuple(repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM))
+    state["threads"] = threading.active_count()
+    state["hooks"] = (id(sys.gettrace()), id(sys.getprofile()), id(sys.excepthook), id(sys.stdout),
+                      sys.getrecursionlimit(), tuple(sys.path), os.getcwd())
+    state["environment"] = tuple(sorted(os.environ.items()))
+    return state
 
 
 def _take(iterator: Any, limit: int) -> Any:
@@ -481,11 +533,10 @@ def _limit(which: int, value: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """``read_fd write_fd folder module display memory_bytes cpu_seconds file_bytes preload``."""
+    """``read_fd write_fd memory_bytes cpu_seconds file_bytes preload``."""
     _die_with_parent()
     read_fd, write_fd = int(argv[0]), int(argv[1])
-    folder, module, display = Path(argv[2]), argv[3], argv[4]
-    memory, cpu, file_size = int(argv[5]), int(argv[6]), int(argv[7])
+    memory, cpu, file_size = int(argv[2]), int(argv[3]), int(argv[4])
     if memory:
         _limit(resource.RLIMIT_DATA, memory)  # heap and private mappings: MemoryError, not a kill
     _limit(resource.RLIMIT_CPU, cpu)
@@ -493,14 +544,14 @@ def main(argv: list[str]) -> None:
     _limit(resource.RLIMIT_CORE, 0)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the file limit fails instead
     faulthandler.enable(file=sys.__stderr__, all_threads=False)
-    for name in filter(None, argv[8].split(",")):
+    for name in filter(None, argv[5].split(",")):
         try:  # trusted imports before any student code, while the grader starts up too
             importlib.import_module(name)
         except Exception:
             pass
     output = CappedOutput(OUTPUT_CHARS)
     sys.stdout = sys.stderr = output
-    worker = Worker(Connection(read_fd, write_fd), output, folder.resolve(), module, display)
+    worker = Worker(Connection(read_fd, write_fd), output)
     try:
         worker.serve()
     except (EOFError, BrokenPipeError):

@@ -324,3 +324,28 @@ def test_autograder_zip_runs_as_gradescope_runs_it(tmp_path: Path) -> None:
     scores = {t["name"]: t["score"] for t in data["tests"]}
     assert scores["c2w3_softmax.softmax"] == 5.0 and scores["c2w3_softmax.hardmax"] == 2.0, run.stdout[-2000:]
     assert scores["c2w3_batch_norm.batchnorm_forward"] == 0.0  # not submitted
+
+
+def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_not() -> None:
+    """Worker reuse between modules of one student: one TensorFlow import instead of one per module."""
+    from grader.isolation import Isolation, Limits, RemoteModule
+
+    corpus = Path(__file__).parent / "adversarial"
+    isolation = Isolation(Limits(time=20, import_time=20))
+    try:
+        spares = {}
+        for case in ("honest", "patch_numpy"):
+            folder = corpus / case
+            session = isolation.session(folder, "c2w3_softmax", f"{case}/")
+            assert session is not None
+            RemoteModule(session).softmax(np.zeros((2, 3)))  # imports the module, runs student code
+            isolation.finish(folder, "c2w3_softmax", reuse=True)
+            spares[case] = isolation.spares.get(folder)
+        assert spares["honest"] is not None and spares["patch_numpy"] is None
+        session = isolation.session(corpus / "honest", "c2w3_batch_norm", "honest/")
+        assert session is not None
+        Z = np.arange(6.0).reshape(2, 3)
+        Z_tilde, _ = RemoteModule(session).batchnorm_forward(Z, np.ones((2, 1)), np.zeros((2, 1)))
+        assert session.worker is spares["honest"] and np.allclose(Z_tilde.mean(axis=1), 0)
+    finally:
+        isolation.close()

@@ -201,7 +201,7 @@ def _read_report(path: Path) -> list[dict[str, Any]]:
 
 def _fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted([*graded_test_files(root), *(root / "grader").glob("*.py"), *(root / "exercises").glob("*.py")]):
+    for path in sorted([*graded_test_files(root), *(root / "grader").glob("*.py")]):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
     return digest.hexdigest()
@@ -288,13 +288,14 @@ def _indent(text: str, prefix: str = "      ", lines: int = MESSAGE_LINES) -> st
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "not_started": "not started"}
 
 
-def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str) -> str:
+def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str, notes: bool = True) -> str:
     out = io.StringIO()
     functions = run.functions()
     width = max([len(f.name) for f in functions] + [20])
     module = None
-    print(title, file=out)
-    for note in run.notes:
+    if title:
+        print(title, file=out)
+    for note in run.notes if notes else []:
         print(f"  note: {note}", file=out)
     for function in functions:
         current = split_task(function.task)[0]
@@ -346,7 +347,8 @@ def command_list(args: argparse.Namespace) -> int:
             module = current
             module_tasks = [t for t in tasks if split_task(t)[0] == module]
             got = sum(status["functions"].get(t, {}).get("score", 0) for t in module_tasks)
-            print(f"\n{module}  ({got}/{sum(tasks[t]['points'] for t in module_tasks)} points)")
+            print(f"{'' if current == next(iter(tasks)).partition('.')[0] else chr(10)}{module}  "
+                  f"({got}/{sum(tasks[t]['points'] for t in module_tasks)} points)")
         seen = status["functions"].get(task, {})
         state = seen.get("status", "not_started")
         score = seen.get("score", 0) if state != "not_started" else 0
@@ -403,7 +405,7 @@ def command_check(args: argparse.Namespace) -> int:
                          indent=1))
     else:
         marks = Marks(sys.stdout)
-        print(render_run(run, marks, details=True, title=f"course check {what}").rstrip())
+        print(render_run(run, marks, details=True, title="", notes=args.debug).strip())
         if failing is not None:
             print(f"Next: fix {failing.task} {marks.dash} stuck? `course hint {failing.task}`")
         elif todo is not None:
@@ -411,8 +413,9 @@ def command_check(args: argparse.Namespace) -> int:
                   f"`course check {todo.task}`")
         else:
             upcoming = next_task(catalog(), status) if (STATE / "catalog.json").is_file() else None
-            print(f"All checked functions pass." + (f" Next: {upcoming} {marks.dash} `course check {upcoming}`"
-                                                   if upcoming else ""))
+            print("All checked functions pass." + (
+                f" Next: {upcoming} {marks.dash} write it in exercises/{split_task(upcoming)[0]}.py, "
+                f"then `course check {upcoming}`" if upcoming else ""))
     return 0 if all(f.status == "passed" for f in run.functions()) else 1
 
 

@@ -148,7 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
     protect = [state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
-               Path(config.rootpath) / ".course", *(Path(a).resolve() for a in config.args if Path(a).exists())]
+               Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
     course.isolation = Isolation(limits, protect)
     config.pluginmanager.register(_IsolatedImpl(course), "grader-isolated-impl")
     first = _first_module(course, config.getoption("task"))

@@ -457,8 +457,10 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     if config.threads:
         import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(config.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(config.threads)
+        threading = tf.config.threading
+        if threading.get_intra_op_parallelism_threads() != config.threads:  # settable once per process
+            threading.set_intra_op_parallelism_threads(config.threads)
+            threading.set_inter_op_parallelism_threads(config.threads)
     hypermodel = make_hypermodel(load_object(config.model), config.model)
     fit_kwargs = load_fit_kwargs(config.data)
     if config.batch_size:

@@ -287,6 +287,16 @@ class SweepTuner(keras_tuner.Tuner):
         self._ran_trial = True
         super().__init__(oracle, hypermodel, **kwargs)
 
+    def _populate_initial_space(self) -> None:
+        """keras-tuner builds the model once, with default values, to find the hyperparameters it
+        declares; a build that raises for those values must fail its trials, not the sweep."""
+        try:
+            super()._populate_initial_space()
+        except errors.FatalError:
+            raise
+        except Exception:
+            pass
+
     def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
         """Run trials until the oracle stops; as the chief, serve the workers instead."""
         if dist_utils.is_chief_oracle():
@@ -462,7 +472,7 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
             threading.set_intra_op_parallelism_threads(config.threads)
             threading.set_inter_op_parallelism_threads(config.threads)
     hypermodel = make_hypermodel(load_object(config.model), config.model)
-    fit_kwargs = load_fit_kwargs(config.data)
+    fit_kwargs = {} if role == "chief" else load_fit_kwargs(config.data)  # a chief trains nothing
     if config.batch_size:
         fit_kwargs.setdefault("batch_size", config.batch_size)
     oracle = make_oracle(config)
@@ -497,8 +507,8 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
                 raise
             last = _one_line(str(error).split("\n", 1)[-1])
             raise SweepFailed(f"stopped after {config.max_consecutive_failed_trials} failed trials in a row "
-                              f"(last: {last}); see `tuner report --dir {directory}`, fix the model or "
-                              "the space, and run again to resume") from None
+                              f"(last: {last}); see `tuner report --dir {directory}`, then fix the model "
+                              "or the space and start again (--overwrite)") from None
     if recorder is None:
         return SweepOutcome(finished=tuner.finished, already_finished=False, trials=0, completed=0, best=None)
     if tuner.finished:

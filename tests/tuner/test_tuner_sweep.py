@@ -81,6 +81,19 @@ def test_sweep_records_failed_and_nan_trials_and_goes_on(capsys, tmp_path, tuner
     assert tiny_models.LAYER_NAMES[1:] == ["dense"] * (len(poisoned) + len(healthy))
 
 
+def test_sweep_stops_with_one_line_after_too_many_failures_in_a_row(capsys, tmp_path, tuner_env):
+    config = tmp_path / "broken.toml"
+    config.write_text('[sweep]\nmax_consecutive_failed_trials = 2\n[model]\nbuild = "tiny_models:Poisoned"\n'
+                      'data = "tiny_models:load_tiny"\n[params]\nlearning_rate = "0.01:0.1:log"\n'
+                      'broken = { choices = [true] }\npoison = { choices = [false] }\n')
+    code, out, err = sweep(capsys, "sweep", "--config", str(config), "--dir", str(tmp_path / "s"))
+    assert (code, out) == (1, "")
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("tuner: error: stopped after 2 failed trials in a row (last: FailedTrialError: "
+                           "build failed: ValueError: this build is broken on purpose)")
+    assert list(read_trials(tmp_path / "s")["status"]) == ["FAILED", "FAILED"]
+
+
 @pytest.mark.parametrize("algorithm, settings, trials", [
     ("random", ["--max-trials", "3"], 3),
     ("bayesian", ["--max-trials", "4"], 4),

@@ -112,6 +112,8 @@ class Worker:
     def __init__(self, connection: Connection, output: CappedOutput) -> None:
         self.connection = connection
         self.output = output
+        self.running = False  # in a request (the student's code may run)
+        signal.signal(signal.SIGINT, self.interrupt)
         self.clean = fingerprint()  # the process before any student code ran
         self.reset()
 
@@ -241,11 +243,17 @@ class Worker:
             return {}
 
     # -- requests ----------------------------------------------------------------------------
+    def interrupt(self, number: int, frame: Any) -> None:
+        """SIGINT: a KeyboardInterrupt in the student's code; between requests it is ignored."""
+        if self.running:
+            raise KeyboardInterrupt
+
     def handle(self, frame: Frame) -> Frame:
         message = frame.message
         op = message.get("op")
         reply = Frame({"op": "reply", "seq": message.get("seq")})
         eager_before = _eager()
+        self.running = True
         try:
             self.assign(message.get("assign", []), frame)
             if op == "vjp":
@@ -257,6 +265,7 @@ class Worker:
             reply = Frame({"op": "reply", "seq": message.get("seq"), "error": self.describe(err)})
         finally:
             self.outputs = self.watched = None
+            self.running = False
         self.report_arguments(reply)
         reply.message["output"] = self.output.take()
         try:
@@ -393,10 +402,13 @@ class Worker:
         self.reset(Path(str(message["folder"])).resolve(), str(message["module"]), str(message.get("display", "")))
         started = time.perf_counter()
         reply = Frame({"op": "ready"})
+        self.running = True
         try:
             self.module = load_module(self.folder, self.module_name)
         except BaseException as err:  # noqa: B036 - an import-time exit or interrupt is an answer too
             reply.message["error"] = self.describe(err)
+        finally:
+            self.running = False
         reply.message["seconds"] = time.perf_counter() - started
         reply.message["output"] = self.output.take()
         reply.message["eager"] = _eager()

@@ -47,7 +47,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("graded")
     before = _fingerprints()
     code = course.main(["grade", "--submissions", str(submissions), "--out", str(out), "--format", "json",
-                        "--time-limit", "3", "--import-time-limit", "4", "--memory-limit", "1024",
+                        "--time-limit", "5", "--import-time-limit", "6", "--memory-limit", "1024",
                         *(f"--task={t}" for t in TASKS)])
     return {"code": code, "out": out, "tests_before": before, "tests_after": _fingerprints()}
 

@@ -1,6 +1,5 @@
 """Interrupts."""
 
-import os
 import signal
 
 import numpy as np
@@ -11,7 +10,7 @@ def softmax(Z):
 
 
 def hardmax(Z):
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
     A = np.zeros(Z.shape)
     A[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
     return A

@@ -10,6 +10,6 @@ def softmax(Z):
 
 
 def hardmax(Z):
-    for line in range(200_000):
+    for line in range(20_000):
         print("flood", line)
     return np.zeros(Z.shape)

@@ -146,6 +146,9 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     config = _config(args)
     if args.workers < 0:
         raise ConfigError(f"--workers must be >= 0. Received: --workers {args.workers}")
+    if args.overwrite and distributed.role() == "worker":
+        raise ConfigError("--overwrite deletes the sweep: give it to the chief, not to a worker. "
+                          f"Received: KERASTUNER_TUNER_ID={os.environ[distributed.TUNER_ID]}")
     if args.overwrite:
         _remove_sweep(args.dir)
     if args.workers:

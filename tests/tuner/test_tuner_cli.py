@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tuner import distributed
 from tuner.cli import main
 from tuner.results import SWEEP_JSON, TRIALS_CSV, format_beta, write_json_atomic, write_trials
 from tuner.space import Param
@@ -126,6 +127,7 @@ def test_unknown_format_is_a_usage_error(capsys, sweep_dir):
 def test_reading_commands_never_import_tensorflow(sweep_dir, tmp_path):
     script = f"""
 import sys
+from tuner import distributed
 from tuner.cli import main
 assert main(["report", "--dir", {str(sweep_dir)!r}]) == 0
 assert main(["best", "--dir", {str(sweep_dir)!r}, "--format", "json"]) == 0
@@ -142,3 +144,27 @@ assert not leaked, leaked
 def test_format_beta_shows_the_digits_of_1_minus_beta():
     assert [format_beta(b) for b in (0.9, 0.99342, 0.9999, 0.99999999)] == ["0.9", "0.99342", "0.9999",
                                                                           "0.99999999"]
+
+
+def test_without_options_drops_workers_and_overwrite_for_the_workers_command_line():
+    argv = ["--dir", "d", "--workers", "2", "--param", "lr=1e-4:1:log", "--workers=3", "--overwrite", "--seed", "4"]
+    assert distributed.without_options(argv, valued=["--workers"], flags=["--overwrite"]) == \
+        ["--dir", "d", "--param", "lr=1e-4:1:log", "--seed", "4"]
+
+
+@pytest.mark.parametrize("environ, role", [
+    ({}, "standalone"),
+    ({"KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": "1", "KERASTUNER_TUNER_ID": "chief"}, "chief"),
+    ({"KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": "1", "KERASTUNER_TUNER_ID": "worker0"},
+     "worker"),
+])
+def test_role_follows_keras_tuners_environment_variables(environ, role):
+    assert distributed.role(environ) == role
+
+
+def test_sweep_with_overwrite_on_a_worker_is_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "1")
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker0")
+    code, _, err = run(capsys, "sweep", "--dir", str(tmp_path), "--param", "lr=1e-4:1:log", "--overwrite")
+    assert code == 2 and "give it to the chief" in err

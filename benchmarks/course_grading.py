@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"course check {module} (stubs)", [python, "-m", "grader.course", "check", module]))
         rows.append((f"course check {module} (references)", [python, "-m", "grader.course", "check", module,
                                                            "--impl", "solutions"]))
+    load_before = os.getloadavg()[0]
     table = []
     for label, command in rows:
         runs = [measure(command, sample=False) for _ in range(args.repeat)]
@@ -145,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         f"`{Path(sys.argv[0]).name}` on {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {args.repeat} fresh runs per row, median wall time; peak memory "
         "of the whole process tree (course, the trusted pytest, every worker), sampled every 100 ms in "
-        "one more, untimed run (reading page tables slows the processes).", "",
+        "one more, untimed run (reading page tables slows the processes). Load average (1 min) "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after: other work on the machine "
+        "inflates every figure alike.", "",
         "| what | median (s) | runs (s) | peak PSS (MiB) | peak RSS sum (MiB) | processes | exit codes |",
         "|---|---:|---|---:|---:|---:|---|",
         *(f"| {r['what']} | {r['median_s']} | {r['runs_s']} | {r['peak_pss_mib']} | {r['peak_rss_mib']} | "

@@ -349,3 +349,19 @@ def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_n
         assert session.worker is spares["honest"] and np.allclose(Z_tilde.mean(axis=1), 0)
     finally:
         isolation.close()
+
+
+def test_without_root_workers_run_as_the_current_user_and_the_output_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader import isolation
+
+    monkeypatch.setattr(isolation.os, "geteuid", lambda: 1000)
+    grading = isolation.Isolation(isolation.Limits(time=20, import_time=20))
+    try:
+        assert grading.sandbox.mode == "self" and grading.sandbox.protected == []
+        assert any("not running as root" in note for note in grading.notes)
+        session = grading.session(Path(__file__).parent / "adversarial" / "honest", "c2w3_softmax", "honest/")
+        assert session is not None
+        A = isolation.RemoteModule(session).softmax(np.array([[0.0, 1000.0], [0.0, -1000.0]]))
+        assert np.allclose(A, [[0.5, 1.0], [0.5, 0.0]])
+    finally:
+        grading.close()

@@ -114,7 +114,10 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bo
     private = Path(tempfile.mkdtemp(prefix="course-"))
     report, log_path = private / "report.jsonl", private / "pytest.log"
     several = list(folders) != [""]
+    work = Path(tempfile.mkdtemp(prefix="course-work-"))  # isolation's folders, removed below
+    os.chmod(work, 0o711)  # workers may pass through to their own folder, not list it
     command = [sys.executable, "-m", "pytest", "-p", "grader.course_plugin", f"--report={report}",
+               f"--work-dir={work}",
                "-m", "graded", "-q", "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors",
                f"--rootdir={root}", "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
     if several:
@@ -162,6 +165,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bo
     if debug or (error and not any(run.tests for run in runs.values())):
         tail = log_path.read_text(errors="replace")[-4000:]
         print(f"--- grader log ({log_path}) ---\n{tail}", file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
     if not debug:
         shutil.rmtree(private, ignore_errors=True)
     seconds = time.monotonic() - started

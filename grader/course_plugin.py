@@ -58,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write one JSON line per graded test to FILE")
     group.addoption("--display", default=None, metavar="PREFIX",
                     help="how messages name the student's folder, e.g. 'exercises/'")
+    group.addoption("--work-dir", default=None, metavar="DIR",
+                    help="where isolation keeps its folders (default: the temporary folder)")
 
 
 Unit = tuple[str, str]  # (submission name, module): one worker's worth of tests
@@ -149,7 +151,8 @@ def pytest_configure(config: pytest.Config) -> None:
                     memory=config.getoption("memory_limit") * 2**20)
     protect = [state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
                Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
-    course.isolation = Isolation(limits, protect)
+    work_dir = config.getoption("work_dir")
+    course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None)
     config.pluginmanager.register(_IsolatedImpl(course), "grader-isolated-impl")
     first = _first_module(course, config.getoption("task"))
     if first is not None:  # TensorFlow loads in the worker while pytest collects here

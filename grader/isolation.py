@@ -188,11 +188,12 @@ class Sandbox:
 
     Args:
         protect: paths the worker must not read (solutions, tests, the repository's history).
+        work_dir: where to make this run's folders (default: the system's temporary folder).
     """
 
-    def __init__(self, protect: Iterable[Path] = ()) -> None:
-        self.private = Path(tempfile.mkdtemp(prefix="course-grader-"))  # 0700: ours alone
-        self.shared = Path(tempfile.mkdtemp(prefix="course-worker-"))
+    def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None) -> None:
+        self.private = Path(tempfile.mkdtemp(prefix="course-grader-", dir=work_dir))  # 0700: ours alone
+        self.shared = Path(tempfile.mkdtemp(prefix="course-worker-", dir=work_dir))
         self.is_root = os.geteuid() == 0
         self.mode, self.gid, self.method = "self", None, "python"
         self.notes: list[str] = []
@@ -1163,11 +1164,14 @@ class Isolation:
     Args:
         limits: what each worker may use.
         protect: paths the workers must not read.
+        work_dir: where the run's folders go (the ``course`` command removes it afterwards, even
+            when this process was killed).
     """
 
-    def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = ()) -> None:
+    def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = (),
+                 work_dir: Path | None = None) -> None:
         self.limits = limits or Limits()
-        self.sandbox = Sandbox(protect)
+        self.sandbox = Sandbox(protect, work_dir)
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None
         self.spares: dict[Path, WorkerProcess] = {}  # a clean worker per student, between modules

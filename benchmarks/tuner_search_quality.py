@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
 import os
 import statistics
@@ -47,11 +48,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tuner_common import ROOT, machine, markdown_table, write_results
+from tuner_common import RESULTS, ROOT, machine, markdown_table, write_results
 
 from tuner.space import Param
 
@@ -245,7 +247,7 @@ def synthetic_report(rows: list[dict[str, Any]], seeds: int, command: str) -> li
     for problem in PROBLEMS:
         for algorithm in ALGORITHMS:
             mine = [r for r in rows if r["problem"] == problem and r["algorithm"] == algorithm]
-            entry = {"problem": problem, "algorithm": algorithm}
+            entry = {"problem": problem, "algorithm": algorithm, "seeds": len(mine)}
             for checkpoint in CHECKPOINTS:
                 entry[f"median regret @{checkpoint}"] = _fmt(_median([r[f"regret@{checkpoint}"] for r in mine]))
             entry["median trials to target"] = _fmt(_median([r["trials_to_target"] for r in mine]))
@@ -258,11 +260,12 @@ def synthetic_report(rows: list[dict[str, Any]], seeds: int, command: str) -> li
             verdicts.append({"problem": problem, "coarse-to-fine": variant, "its median regret @50": _fmt(c2f),
                              "kt random's": _fmt(rnd), "ratio": f"{ratio:.3f}",
                              "target: ratio <= 0.5": "met" if ratio <= 0.5 else "NOT met"})
-    columns = ["problem", "algorithm", *(f"median regret @{c}" for c in CHECKPOINTS), "median trials to target",
+    columns = ["problem", "algorithm", "seeds", *(f"median regret @{c}" for c in CHECKPOINTS), "median trials to target",
                "seeds reaching target"]
     return [
         "# Search quality on synthetic problems (tuner vs keras-tuner)", "",
-        f"{seeds} seeds per cell (seeds 1-{seeds}), {BUDGET} trials per search (Hyperband: "
+        f"{seeds} seeds per cell (seeds 1-{seeds}; fewer for kt bayesian when the table says so: each of its "
+        f"searches takes minutes here), {BUDGET} trials per search (Hyperband: "
         f"{BUDGET * HYPERBAND_EPOCHS} epochs, max_epochs {HYPERBAND_EPOCHS}, factor 3). Coarse-to-fine: "
         + "; ".join(f"{name}: {c['rounds']} rounds of {c['trials_per_round']}, top_k {c['top_k']}, margin "
                     f"{c['margin']}" for name, c in C2F.items())
@@ -311,17 +314,43 @@ def digits_report(rows: list[dict[str, Any]], seeds: int, command: str, algorith
     ]
 
 
+def run_resumable(run: Callable[..., dict[str, Any]], tasks: list[tuple], partial: Path,
+                  jobs: int) -> list[dict[str, Any]]:
+    """Run `run(*task)` for every task, `jobs` at a time, keeping each finished row in `partial`
+    (JSON lines) so that an interrupted benchmark started again skips what it has done."""
+    done: dict[str, dict[str, Any]] = {}
+    if partial.exists():
+        for line in partial.read_text().splitlines():
+            entry = json.loads(line)
+            done[entry["task"]] = entry["row"]
+    todo = [t for t in tasks if json.dumps(t) not in done]
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool, \
+            open(partial, "a") as log:
+        for task, row in zip(todo, pool.map(run, *zip(*todo)) if todo else []):
+            done[json.dumps(task)] = row
+            log.write(json.dumps({"task": json.dumps(task), "row": row}) + "\n")
+            log.flush()
+            print(row, file=sys.stderr, flush=True)
+    return [done[json.dumps(t)] for t in tasks]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suite", choices=("synthetic", "grid", "digits"), default="synthetic")
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2, help="searches run in parallel")
+    parser.add_argument("--bayesian-seeds", type=int, help="synthetic: fewer seeds for keras-tuner's Bayesian "
+                        "optimization, whose searches take minutes each (default: --seeds)")
     parser.add_argument("--algorithms", nargs="*", help="digits only (default: coarse_to_fine random bayesian)")
     args = parser.parse_args(argv)
     command = "python benchmarks/tuner_search_quality.py " + " ".join(argv if argv is not None else sys.argv[1:])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if args.suite == "synthetic":
-        tasks = [(p, a, s, None) for p in PROBLEMS for a in ALGORITHMS for s in range(1, args.seeds + 1)]
+        bayesian_seeds = min(args.seeds, args.bayesian_seeds or args.seeds)
+        tasks = [(p, a, s, None) for p in PROBLEMS for a in ALGORITHMS for s in range(1, args.seeds + 1)
+                 if a != "kt bayesian" or s <= bayesian_seeds]
+        tasks.sort(key=lambda task: task[1] == "kt bayesian")  # the slow ones (minutes each) last
         run = search
     elif args.suite == "grid":
         tasks = [(p, "kt random", s, None) for p in PROBLEMS for s in TUNING_SEEDS]
@@ -331,17 +360,16 @@ def main(argv: list[str] | None = None) -> int:
         algorithms = tuple(args.algorithms or ("coarse_to_fine", "random", "bayesian"))
         tasks = [(a, s) for s in range(1, args.seeds + 1) for a in algorithms]
         run = digits_search
-    rows = []
-    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
-        for row in pool.map(run, *zip(*tasks)):
-            rows.append(row)
-            print(row, file=sys.stderr, flush=True)
+    name = {"synthetic": "tuner_search_quality", "grid": "tuner_search_quality_grid",
+            "digits": "tuner_search_quality_digits"}[args.suite]
+    rows = run_resumable(run, tasks, RESULTS / f"{name}.partial.jsonl", args.jobs)
     if args.suite == "synthetic":
-        write_results("tuner_search_quality", rows, synthetic_report(rows, args.seeds, command))
+        write_results(name, rows, synthetic_report(rows, args.seeds, command))
     elif args.suite == "grid":
-        write_results("tuner_search_quality_grid", rows, grid_report(rows, command))
+        write_results(name, rows, grid_report(rows, command))
     else:
-        write_results("tuner_search_quality_digits", rows, digits_report(rows, args.seeds, command, algorithms))
+        write_results(name, rows, digits_report(rows, args.seeds, command, algorithms))
+    (RESULTS / f"{name}.partial.jsonl").unlink(missing_ok=True)
     return 0
 
 

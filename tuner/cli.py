@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", parents=[common], help="run a sweep, or resume it",
                                 description="Run a sweep, or resume the one in --dir.")
-    sweep.add_argument("--config", type=Path, help="TOML file with [sweep], [model] and [params] tables")
+    sweep.add_argument("--config", type=Path, metavar="FILE", help="TOML file with [sweep], [model] and [params] tables")
     sweep.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH:SCALE",
                        help="a parameter (repeatable), e.g. learning_rate=1e-4:1:log, beta=0.9:0.999:one_minus_log, "
                             "hidden_units=16:256:int_log, batch_norm=false,true:choice")
@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                              ("--batch-size", int, "fit's batch size when the model does not tune it"),
                              ("--seed", int, "the sweep's seed (>= 1)"),
                              ("--threads", int, "TensorFlow threads per process")):
-        sweep.add_argument(flag, type=kind, help=text)
-    sweep.add_argument("--objective", help="metric to optimise (default val_accuracy)")
+        sweep.add_argument(flag, type=kind, help=text, metavar="N" if kind is int else "X")
+    sweep.add_argument("--objective", metavar="METRIC", help="metric to optimise (default val_accuracy)")
     sweep.add_argument("--direction", choices=DIRECTIONS)
     sweep.add_argument("--model", metavar="MODULE:ATTR", help="a build(hp) function or keras_tuner.HyperModel "
                                                              "(default tuner.digits:DigitsMLP)")

@@ -229,12 +229,4 @@ def _validate(config: SweepConfig) -> None:
             fail(name, "must be written module:attribute, e.g. tuner.digits:DigitsMLP")
 
 
-def replace(config: SweepConfig, **changes: Any) -> SweepConfig:
-    """A copy with some settings changed, validated again."""
-    new = dataclasses.replace(config, **changes)
-    _validate(new)
-    return new
-
-
-__all__ = ["ALGORITHMS", "ConfigError", "SweepConfig", "build_config", "load_file",
-           "parse_cli_params", "replace"]
+__all__ = ["ALGORITHMS", "ConfigError", "SweepConfig", "build_config", "load_file", "parse_cli_params"]

@@ -95,7 +95,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         rounds: int = 3,
         trials_per_round: int = 10,
         top_k: int = 3,
-        margin: float = 0.1,
+        margin: float = 0.15,
         seed: int | None = None,
         hyperparameters: keras_tuner.HyperParameters | None = None,
         allow_new_entries: bool = True,

@@ -18,17 +18,23 @@ the replacement; the module under test is another copy with the replacement patc
     @mutant("c2w3_softmax.softmax", "softmax over axis 1 instead of the class axis 0")
     def softmax_wrong_axis(ref):
         return lambda Z: ref.softmax(Z.T).T
+
+A mutant of a long function is best one edit of the reference's own source, :func:`rewrite`.
 """
 
 from __future__ import annotations
 
+import __future__
+import inspect
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-__all__ = ["MUTANTS", "Mutant", "graded", "mutant", "split_task"]
+__all__ = ["MUTANTS", "Mutant", "graded", "mutant", "rewrite", "split_task"]
 
 
 def split_task(task: str) -> tuple[str, str]:
@@ -92,3 +98,21 @@ def mutant(task: str, description: str) -> Callable[[Callable[[ModuleType], obje
         return factory
 
     return register
+
+
+def rewrite(ref: ModuleType, name: str, old: str, new: str) -> Callable[..., Any]:
+    """The reference function ``name`` with the source text ``old`` replaced by ``new``.
+
+    A mutant of a long function in one edit; ``old`` is matched against the dedented source (the
+    function's body indented by four spaces). It fails loudly if the reference no longer holds
+    ``old``, so that a mutant never silently becomes the reference.
+    """
+    function = getattr(ref, name)
+    source = textwrap.dedent(inspect.getsource(function))
+    if old not in source:
+        raise AssertionError(f"mutant of {name}: {old!r} is no longer in the reference")
+    code = compile(source.replace(old, new), inspect.getsourcefile(function) or name, "exec",
+                   flags=__future__.annotations.compiler_flag, dont_inherit=True)
+    namespace: dict[str, Any] = {}
+    exec(code, vars(ref), namespace)  # noqa: S102 - our own reference's source
+    return namespace[name]

@@ -61,13 +61,10 @@ class TestOutcome:
                    output=str(record.get("output", "")), seconds=float(record.get("seconds", 0.0)))
 
 
-@dataclass
-class FunctionResult:
-    """The tests of one graded function (its visible ones, or its hidden ones)."""
+class Scored:
+    """Points over a list of `tests` (TestOutcome)."""
 
-    task: str
-    hidden: bool
-    tests: list[TestOutcome] = field(default_factory=list)
+    tests: list[TestOutcome]
 
     @property
     def score(self) -> int:
@@ -76,6 +73,15 @@ class FunctionResult:
     @property
     def max_score(self) -> int:
         return sum(t.points for t in self.tests)
+
+
+@dataclass
+class FunctionResult(Scored):
+    """The tests of one graded function (its visible ones, or its hidden ones)."""
+
+    task: str
+    hidden: bool
+    tests: list[TestOutcome] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -109,7 +115,7 @@ class FunctionResult:
 
 
 @dataclass
-class GradingRun:
+class GradingRun(Scored):
     """Everything one grading run found, and what to say about how it ran."""
 
     tests: list[TestOutcome]
@@ -125,13 +131,6 @@ class GradingRun:
             groups.setdefault(key, FunctionResult(test.task, test.hidden)).tests.append(test)
         return sorted(groups.values(), key=lambda f: (*task_rank(f.task), f.hidden))
 
-    @property
-    def score(self) -> int:
-        return sum(t.points for t in self.tests if t.passed)
-
-    @property
-    def max_score(self) -> int:
-        return sum(t.points for t in self.tests)
 
 
 def module_rank(module: str) -> tuple[int, str]:

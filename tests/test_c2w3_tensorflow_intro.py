@@ -13,11 +13,9 @@ execution and the global random seed if the call changed them, so that one stude
 
 from __future__ import annotations
 
-import __future__
 import contextlib
 import inspect
 import io
-import textwrap
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -29,7 +27,7 @@ import scipy.stats
 import tensorflow as tf
 from tensorflow.python.eager import context
 
-from grader import checks, graded, mutant
+from grader import checks, graded, mutant, rewrite
 
 TASK = "c2w3_tensorflow_intro."
 COURSE = np.array([[1.0], [-20.0], [100.0]])  # J(w) = w**2 - 20 w + 100 = (w - 10)**2
@@ -62,23 +60,6 @@ def _isolated(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[
                             "(tf.random.set_seed?); give the seed to the operations instead")
             tf.random.set_seed(seed)
     return result, problems
-
-
-def _rewrite(ref: ModuleType, name: str, old: str, new: str) -> Callable[..., Any]:
-    """The reference function ``name`` with the source text ``old`` replaced by ``new``.
-
-    A mutant of a long function in one line; it fails loudly if the reference no longer holds
-    ``old``, so that a mutant never silently becomes the reference.
-    """
-    function = getattr(ref, name)
-    source = textwrap.dedent(inspect.getsource(function))
-    if old not in source:
-        raise AssertionError(f"mutant of {name}: {old!r} is no longer in the reference")
-    code = compile(source.replace(old, new), inspect.getsourcefile(function) or name, "exec",
-                   flags=__future__.annotations.compiler_flag, dont_inherit=True)
-    namespace: dict[str, Any] = {}
-    exec(code, vars(ref), namespace)  # noqa: S102 - our own reference's source
-    return namespace[name]
 
 
 def _gd_iterate(coefficients: np.ndarray, learning_rate: float, steps: int) -> float:
@@ -188,24 +169,24 @@ def test_minimize_cost_graph_leaves_eager_execution_and_default_graph_alone(impl
 
 @mutant(TASK + "minimize_cost_graph", "the course's tf.compat.v1.disable_eager_execution(): graph mode for everyone")
 def graph_disables_eager(ref):
-    return _rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
+    return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
                     "tf.compat.v1.disable_eager_execution(); graph = tf.compat.v1.get_default_graph()")
 
 
 @mutant(TASK + "minimize_cost_graph", "builds in the global default graph instead of a private tf.Graph()")
 def graph_in_default_graph(ref):
-    return _rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
+    return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
                     "graph = tf.compat.v1.get_default_graph()")
 
 
 @mutant(TASK + "minimize_cost_graph", "one step too many (the course's extra first step)")
 def graph_off_by_one(ref):
-    return _rewrite(ref, "minimize_cost_graph", "range(num_iterations)", "range(num_iterations + 1)")
+    return rewrite(ref, "minimize_cost_graph", "range(num_iterations)", "range(num_iterations + 1)")
 
 
 @mutant(TASK + "minimize_cost_graph", "GradientDescentOptimizer(0.01): ignores learning_rate")
 def graph_fixed_learning_rate(ref):
-    return _rewrite(ref, "minimize_cost_graph", "GradientDescentOptimizer(learning_rate)",
+    return rewrite(ref, "minimize_cost_graph", "GradientDescentOptimizer(learning_rate)",
                     "GradientDescentOptimizer(0.01)")
 
 
@@ -226,23 +207,23 @@ def test_minimize_cost_eager_reaches_the_closed_form_minimum(impl):
 
 @mutant(TASK + "minimize_cost_eager", "applies -gradient: gradient ascent")
 def eager_ascent(ref):
-    return _rewrite(ref, "minimize_cost_eager", "[(gradient, w)]", "[(-gradient, w)]")
+    return rewrite(ref, "minimize_cost_eager", "[(gradient, w)]", "[(-gradient, w)]")
 
 
 @mutant(TASK + "minimize_cost_eager", "a one-sided difference quotient (J(w + 0.01) - J(w)) / 0.01 instead of the tape")
 def eager_one_sided_difference(ref):
-    return _rewrite(ref, "minimize_cost_eager", "gradient = tape.gradient(cost, w)",
+    return rewrite(ref, "minimize_cost_eager", "gradient = tape.gradient(cost, w)",
                     "gradient = (x[0][0] * (w + 0.01)**2 + x[1][0] * (w + 0.01) + x[2][0] - cost) / 0.01")
 
 
 @mutant(TASK + "minimize_cost_eager", "one step too many")
 def eager_off_by_one(ref):
-    return _rewrite(ref, "minimize_cost_eager", "range(num_iterations)", "range(num_iterations + 1)")
+    return rewrite(ref, "minimize_cost_eager", "range(num_iterations)", "range(num_iterations + 1)")
 
 
 @mutant(TASK + "minimize_cost_eager", "the cost x0*w**2/2 + x1*w + x2: the gradient loses its factor 2")
 def eager_no_factor_two(ref):
-    return _rewrite(ref, "minimize_cost_eager", "cost = x[0][0] * w**2 + x[1][0] * w + x[2][0]",
+    return rewrite(ref, "minimize_cost_eager", "cost = x[0][0] * w**2 + x[1][0] * w + x[2][0]",
                     "cost = x[0][0] * w**2 / 2 + x[1][0] * w + x[2][0]")
 
 
@@ -547,17 +528,17 @@ def test_forward_propagation_matches_numpy(impl):
 
 @mutant(TASK + "forward_propagation", "sigmoid instead of ReLU on the hidden layers")
 def forward_sigmoid_hidden(ref):
-    return _rewrite(ref, "forward_propagation", "tf.keras.activations.relu", "tf.keras.activations.sigmoid")
+    return rewrite(ref, "forward_propagation", "tf.keras.activations.relu", "tf.keras.activations.sigmoid")
 
 
 @mutant(TASK + "forward_propagation", "no ReLU on the second hidden layer")
 def forward_no_second_relu(ref):
-    return _rewrite(ref, "forward_propagation", "A2 = tf.keras.activations.relu(Z2)", "A2 = Z2")
+    return rewrite(ref, "forward_propagation", "A2 = tf.keras.activations.relu(Z2)", "A2 = Z2")
 
 
 @mutant(TASK + "forward_propagation", "ReLU on the output logits")
 def forward_relu_output(ref):
-    return _rewrite(ref, "forward_propagation", "return Z3", "return tf.nn.relu(Z3)")
+    return rewrite(ref, "forward_propagation", "return Z3", "return tf.nn.relu(Z3)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -612,7 +593,7 @@ def test_compute_total_loss_is_exact_for_confidently_wrong_logits(impl):
 
 @mutant(TASK + "compute_total_loss", "reduce_mean instead of reduce_sum")
 def loss_mean(ref):
-    return _rewrite(ref, "compute_total_loss", "tf.reduce_sum(losses)", "tf.reduce_mean(losses)")
+    return rewrite(ref, "compute_total_loss", "tf.reduce_sum(losses)", "tf.reduce_mean(losses)")
 
 
 @mutant(TASK + "compute_total_loss", "tf.nn.softmax, then a from_logits=False loss on the probabilities")
@@ -819,25 +800,25 @@ def test_model_is_reproducible_and_leaves_global_state_alone(impl):
 
 @mutant(TASK + "model", "keras.optimizers.SGD instead of Adam")
 def model_sgd(ref):
-    return _rewrite(ref, "model", "keras.optimizers.Adam(", "keras.optimizers.SGD(")
+    return rewrite(ref, "model", "keras.optimizers.Adam(", "keras.optimizers.SGD(")
 
 
 @mutant(TASK + "model", "the epoch's total loss is not divided by m")
 def model_cost_not_over_m(ref):
-    return _rewrite(ref, "model", "costs.append(epoch_total_loss / m)", "costs.append(epoch_total_loss)")
+    return rewrite(ref, "model", "costs.append(epoch_total_loss / m)", "costs.append(epoch_total_loss)")
 
 
 @mutant(TASK + "model", "no shuffle: the mini-batches keep the order of the data")
 def model_no_shuffle(ref):
-    return _rewrite(ref, "model", ".shuffle(m, seed=seed, reshuffle_each_iteration=True)", "")
+    return rewrite(ref, "model", ".shuffle(m, seed=seed, reshuffle_each_iteration=True)", "")
 
 
 @mutant(TASK + "model", "shuffle without the seed: every run differs")
 def model_unseeded_shuffle(ref):
-    return _rewrite(ref, "model", "seed=seed, reshuffle_each_iteration", "reshuffle_each_iteration")
+    return rewrite(ref, "model", "seed=seed, reshuffle_each_iteration", "reshuffle_each_iteration")
 
 
 @mutant(TASK + "model", "tf.random.set_seed(seed): global state, instead of seeding the shuffle")
 def model_global_seed(ref):
-    return _rewrite(ref, "model", "seed=seed, reshuffle_each_iteration",
+    return rewrite(ref, "model", "seed=seed, reshuffle_each_iteration",
                     "seed=tf.random.set_seed(seed), reshuffle_each_iteration")

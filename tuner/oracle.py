@@ -93,7 +93,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         objective: Any = None,
         space: Sequence[Param] = (),
         rounds: int = 3,
-        trials_per_round: int = 10,
+        trials_per_round: int = 6,
         top_k: int = 3,
         margin: float = 0.15,
         seed: int | None = None,

@@ -30,6 +30,8 @@ from tuner.results import (FORMATS, best_trial, format_best, format_trials, read
                            read_trials, sort_trials, sweep_status)
 from tuner.space import Param, SpaceError
 
+RESTART_MB = 512.0
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tuner", description="Coarse-to-fine random search on the right "
@@ -67,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--workers", type=int, default=0, metavar="N",
                        help="run N worker processes and a chief on this machine (127.0.0.1)")
     sweep.add_argument("--overwrite", action="store_true", help="delete the sweep in --dir and start again")
+    sweep.add_argument("--restart-mb", type=float, default=RESTART_MB, metavar="MB",
+                       help="start the training process again, between two trials, once it has grown by MB "
+                            "since its first trial (TensorFlow keeps some memory after each fit); 0: never "
+                            f"(default {RESTART_MB:g})")
     sweep.set_defaults(run=_sweep)
 
     report = commands.add_parser("report", parents=[common], help="every trial, best first")
@@ -146,6 +152,8 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     config = _config(args)
     if args.workers < 0:
         raise ConfigError(f"--workers must be >= 0. Received: --workers {args.workers}")
+    if not args.restart_mb >= 0:
+        raise ConfigError(f"--restart-mb must be >= 0. Received: --restart-mb {args.restart_mb:g}")
     if args.overwrite and distributed.role() == "worker":
         raise ConfigError("--overwrite deletes the sweep: give it to the chief, not to a worker. "
                           f"Received: KERASTUNER_TUNER_ID={os.environ[distributed.TUNER_ID]}")
@@ -154,10 +162,24 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.workers:
         return _sweep_with_workers(args, argv, config)
     sweep = _import_sweep(args.debug)
-    outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr)
+    while True:
+        outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr, restart_mb=args.restart_mb or None)
+        if not outcome.restart:
+            break
+        if args.own_process:
+            _start_again(argv)
     if distributed.role() == "worker":
         return 0 if outcome.finished else 1
     return _after_sweep(outcome.finished, args.dir)
+
+
+def _start_again(argv: Sequence[str]) -> None:
+    """Replace this process by a fresh `python -m tuner` with the same arguments, less
+    `--overwrite`: the same pid and environment, without what TensorFlow held; it resumes the sweep."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    again = distributed.without_options(argv, valued=[], flags=["--overwrite"])
+    os.execv(sys.executable, [sys.executable, "-m", "tuner", *again])
 
 
 def _after_sweep(finished: bool, directory: Path) -> int:
@@ -229,12 +251,18 @@ def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one `tuner` command; return its exit code (0 ok, 1 failed, 2 bad settings)."""
+    """Run one `tuner` command; return its exit code (0 ok, 1 failed, 2 bad settings).
+
+    As the program itself (`argv` None), a sweep whose process has grown too much replaces the
+    process by a fresh one (see `--restart-mb`); called with `argv`, it resumes in this process.
+    """
+    own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its one-line error and the usage
         return int(exit_.code or 0)
+    args.own_process = own_process
     try:
         return args.run(args, argv)
     except (ConfigError, SpaceError, ResultsError, SweepFailed) as error:

@@ -9,7 +9,10 @@ What a sweep adds to keras-tuner:
   Hyperband) records when each trial starts and ends and which worker ran it, and rewrites
   `trials.csv` and `sweep.json` as trials start and end (see `tuner.results`);
 - each trial trains with its own seed (recorded in `trials.csv`) after the last trial's graph
-  is cleared, so memory stays flat over hundreds of trials;
+  is cleared; TensorFlow still keeps a few MB after each `fit` (tensorflow/tensorflow#61791),
+  so when the process has grown by `restart_mb` since its first trial the sweep stops between
+  two trials and asks to be started again (the command line replaces its own process, which
+  resumes): memory stays bounded over any number of trials;
 - a trial whose build raises, or whose loss becomes NaN, is a *failed trial*, not a failed
   sweep: it is recorded with its error and the sweep goes on;
 - keras-tuner's state files are written atomically, so a sweep killed with SIGKILL resumes
@@ -25,6 +28,7 @@ import functools
 import importlib
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping
 from concurrent import futures
@@ -266,6 +270,26 @@ def nonfinite_reason(results: Any, objective: str) -> str | None:
     return f"{objective} is {float(bad[0])}" if bad else None
 
 
+class RestartNeeded(Exception):
+    """This process has grown by `growth_mb` since its first trial: start it again to resume."""
+
+    def __init__(self, growth_mb: float) -> None:
+        super().__init__(f"resident memory grew by {growth_mb:.0f} MB")
+        self.growth_mb = growth_mb
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (its peak where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
 class SweepTuner(keras_tuner.Tuner):
     """keras-tuner's `Tuner`, run as a sweep: seeds, failed trials, atomic saves, quick polls.
 
@@ -275,16 +299,21 @@ class SweepTuner(keras_tuner.Tuner):
         sweep_seed: trial i trains with `trial_seed(sweep_seed, trial_id)`.
         save_models: keep each trial's best weights (Hyperband needs them to continue trials).
         keep_serving: for a chief: called every poll; serving stops early when it returns False.
+        restart_mb: raise `RestartNeeded` before the next trial once this process's resident
+            memory exceeds what it was after its first trial by this many MB; None: never.
         **kwargs: `keras_tuner.Tuner`'s (directory, project_name, ...).
     """
 
     def __init__(self, oracle: Any, hypermodel: Any, *, sweep_seed: int, save_models: bool = False,
-                 keep_serving: Callable[[], bool] = lambda: True, **kwargs: Any) -> None:
+                 keep_serving: Callable[[], bool] = lambda: True, restart_mb: float | None = None,
+                 **kwargs: Any) -> None:
         self.sweep_seed = sweep_seed
         self.save_models = save_models
         self.keep_serving = keep_serving
+        self.restart_mb = restart_mb
         self.finished = False
         self._ran_trial = True
+        self._baseline_mb: float | None = None  # resident memory after this process's first trial
         super().__init__(oracle, hypermodel, **kwargs)
 
     def _populate_initial_space(self) -> None:
@@ -350,10 +379,27 @@ class SweepTuner(keras_tuner.Tuner):
         if not self._ran_trial:  # the oracle said IDLE: a round is finishing elsewhere
             time.sleep(IDLE_POLL_S)
         self._ran_trial = False
+        if self.restart_mb is not None and self._baseline_mb is not None and self._trials_left():
+            growth = resident_mb() - self._baseline_mb
+            if growth > self.restart_mb:
+                raise RestartNeeded(growth)
+
+    def _trials_left(self) -> bool:
+        """False when the oracle has created all its trials; True when it cannot tell (a worker's
+        client of the chief's oracle, or Hyperband, which has no limit)."""
+        oracle = self.oracle
+        if not isinstance(oracle, keras_tuner.Oracle) or not oracle.max_trials:
+            return True
+        return len(oracle.trials) < oracle.max_trials
 
     def on_trial_begin(self, trial: Any) -> None:
         self._ran_trial = True
         super().on_trial_begin(trial)
+
+    def on_trial_end(self, trial: Any) -> None:
+        super().on_trial_end(trial)  # the oracle ends the trial and the state is saved
+        if self._baseline_mb is None:
+            self._baseline_mb = resident_mb()
 
     def save(self) -> None:
         if not self._is_worker():
@@ -432,17 +478,19 @@ def load_fit_kwargs(spec: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class SweepOutcome:
-    """How `run_sweep` ended: `finished` (every trial done), or `already_finished` (nothing to do)."""
+    """How `run_sweep` ended: `finished` (every trial done), `already_finished` (nothing to do),
+    or `restart` (stopped between two trials to free memory: start again to resume)."""
 
     finished: bool
     already_finished: bool
     trials: int
     completed: int
     best: float | None
+    restart: bool = False
 
 
 def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
-              keep_serving: Callable[[], bool] = lambda: True) -> SweepOutcome:
+              keep_serving: Callable[[], bool] = lambda: True, restart_mb: float | None = None) -> SweepOutcome:
     """Run or resume a sweep in `directory` (standalone, chief or worker, from the environment).
 
     Args:
@@ -450,6 +498,8 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
         directory: the sweep directory (created if needed).
         stream: where progress goes (stderr on the command line).
         keep_serving: for a chief: stop serving early when it returns False.
+        restart_mb: stop between two trials, with `restart` set, once this process has grown by
+            this many MB since its first trial (see `SweepTuner`); None: never.
 
     Raises:
         ConfigError: the directory holds a sweep with other settings, or the model or data
@@ -487,7 +537,7 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     with contextlib.redirect_stdout(stream):  # keras-tuner's notes ("Reloading Tuner from ...")
         tuner = SweepTuner(oracle, hypermodel, sweep_seed=config.seed,
                            save_models=config.save_models or config.algorithm == "hyperband",
-                           keep_serving=keep_serving, directory=str(directory.parent),
+                           keep_serving=keep_serving, restart_mb=restart_mb, directory=str(directory.parent),
                            project_name=directory.name)
         if recorder is not None:
             ended = sum(t.status in ENDED for t in oracle.trials.values())
@@ -500,8 +550,13 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
                 progress.say(f"chief serving on {os.environ[distributed.ORACLE_IP]}:"
                              f"{os.environ[distributed.ORACLE_PORT]}")
             recorder.update(oracle)
+        restart = False
         try:
             tuner.search(**{**fit_kwargs, "epochs": config.epochs, "verbose": 0})
+        except RestartNeeded as need:
+            restart = True
+            progress.say(f"{need} since this process's first trial (TensorFlow keeps some after each fit): "
+                         "restarting it to free the memory")
         except RuntimeError as error:  # keras-tuner's limit on consecutive failed trials
             if "consecutive failures" not in str(error):
                 raise
@@ -510,13 +565,14 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
                               f"(last: {last}); see `tuner report --dir {directory}`, then fix the model "
                               "or the space and start again (--overwrite)") from None
     if recorder is None:
-        return SweepOutcome(finished=tuner.finished, already_finished=False, trials=0, completed=0, best=None)
+        return SweepOutcome(finished=tuner.finished, already_finished=False, trials=0, completed=0, best=None,
+                            restart=restart)
     if tuner.finished:
         recorder.finish(oracle)
     best = best_first(oracle.trials.values(), config.direction)
     completed = sum(t.status == TrialStatus.COMPLETED for t in oracle.trials.values())
     outcome = SweepOutcome(finished=tuner.finished, already_finished=False, trials=len(oracle.trials),
-                           completed=completed, best=best[0].score if best else None)
+                           completed=completed, best=best[0].score if best else None, restart=restart)
     if tuner.finished:
         best_text = f"; best {config.objective} {outcome.best:.4g} (trial {best[0].trial_id})" if best else ""
         progress.say(f"done: {outcome.trials} trials, {completed} completed, in "

@@ -1,4 +1,5 @@
-"""Sweeps as separate processes: killed with SIGKILL and resumed; a chief and 2 workers on loopback.
+"""Sweeps as separate processes: killed with SIGKILL and resumed; restarted in place when memory
+grows; a chief and 2 workers on loopback.
 
 Both compare with `tiny_models.reference_sweep`, the oracle driven directly: a resumed or
 distributed sweep must draw exactly the trials, rounds and boxes of an uninterrupted one.
@@ -81,6 +82,22 @@ def test_sweep_killed_with_sigkill_resumes_and_loses_only_the_running_trial(tmp_
     counts = runs(tmp_path / "runs.log")
     assert len(counts) == 12  # every trial ran ...
     assert sum(counts.values()) - 12 <= 1  # ... once, but the one running when killed may have run twice
+    assert read_sweep(directory)["finished"]
+
+
+def test_sweep_whose_memory_grows_restarts_in_place_and_resumes_without_losing_a_trial(tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    argv = tiny_models.synthetic_argv(directory, "--rounds", "2", "--trials-per-round", "3", "--restart-mb", "20")
+    process = tuner_process(argv, dict(tuner_env, TUNER_TEST_LEAK_MB="16"))
+    code, out, err = finish(process)
+    assert code == 0, err
+    # 16 MB kept per trial: after its first trial a process has room for one more (32 > 20), so
+    # trials 1-3 run, the process replaces itself (same pid: Popen saw one process) and runs 4-6
+    assert err.count("restarting it to free the memory") == 1, err
+    assert "resuming (3 of 6 trials ended)" in err and "done: 6 trials, 6 completed" in err
+    assert_same_as_reference(directory, tmp_path, rounds=2, trials_per_round=3)
+    counts = runs(tmp_path / "runs.log")
+    assert len(counts) == 6 and set(counts.values()) == {1}  # a restart between trials loses nothing
     assert read_sweep(directory)["finished"]
 
 

@@ -48,6 +48,22 @@ def test_sweep_started_again_when_finished_says_so_and_does_nothing(capsys, tmp_
     assert len((tmp_path / "runs.log").read_text().splitlines()) == 2
 
 
+def test_sweep_called_in_process_resumes_in_this_process_when_memory_grows(capsys, tmp_path, tuner_env,
+                                                                           monkeypatch):
+    monkeypatch.setenv("TUNER_TEST_LEAK_MB", "16")
+    monkeypatch.setattr(tiny_models, "LEAKED", [])  # given back when the test ends
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2", "--trials-per-round",
+                                                             "3", "--restart-mb", "20"))
+    assert code == 0, err
+    assert err.count("restarting it to free the memory") == 1 and "resuming (3 of 6 trials ended)" in err
+    assert len((tmp_path / "runs.log").read_text().splitlines()) == 6 and read_sweep(tmp_path / "s")["finished"]
+
+
+def test_sweep_with_a_negative_restart_mb_exits_2_naming_it(capsys, tmp_path, tuner_env):
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--restart-mb", "-1"))
+    assert code == 2 and err == "tuner: error: --restart-mb must be >= 0. Received: --restart-mb -1\n"
+
+
 def test_sweep_refuses_a_directory_holding_other_settings(capsys, tmp_path, tuner_env):
     assert sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1",
                                                      "--trials-per-round", "1"))[0] == 0

@@ -3,7 +3,8 @@
 - `Synthetic`: builds a tiny Keras model but "trains" instantly: its objective is a fixed,
   smooth function of the hyperparameters (best at learning_rate = 1e-2, beta = 0.99), so runs
   are exactly reproducible. `TUNER_TEST_SLEEP` (seconds) makes each trial last; when
-  `TUNER_TEST_LOG` names a file, every run of a trial appends its values there.
+  `TUNER_TEST_LOG` names a file, every run of a trial appends its values there;
+  `TUNER_TEST_LEAK_MB` makes each trial keep that much memory for good, as TensorFlow does.
 - `Tiny`: a real softmax classifier trained with SGD at the tuned learning_rate;
 - `Poisoned`: a real Keras classifier on tiny data whose loss is NaN when `poison` is true and
   whose build raises when `broken` is true; it records its first layer's name in `LAYER_NAMES`.
@@ -22,6 +23,7 @@ import keras_tuner
 import numpy as np
 
 LAYER_NAMES: list[str] = []
+LEAKED: list[bytes] = []
 
 
 def score(values: dict[str, Any]) -> float:
@@ -66,6 +68,7 @@ class Synthetic(keras_tuner.HyperModel):
             with open(os.environ["TUNER_TEST_LOG"], "a") as log:
                 log.write(json.dumps(hp.values, sort_keys=True) + "\n")
         time.sleep(float(os.environ.get("TUNER_TEST_SLEEP", "0")))
+        LEAKED.append(b"\x01" * int(float(os.environ.get("TUNER_TEST_LEAK_MB", "0")) * 2**20))  # resident pages
         return {"val_accuracy": score(hp.values)}
 
 

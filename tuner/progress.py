@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from typing import Any, TextIO
@@ -55,6 +56,8 @@ class Progress:
         parts = []
         for name, bounds in box.items():
             param = params.get(name)
+            if param is not None and param.is_integer:  # a box of cells [k - 0.5, k + 0.5]: its integers
+                bounds = (math.floor(bounds[0] + 0.5), math.ceil(bounds[1] - 0.5))
             shown = [format_value(b, name, param) for b in bounds]
             parts.append(f"{name} {','.join(shown)}" if param is None or param.is_choice
                          else f"{name} {shown[0]}..{shown[1]}")

@@ -11,6 +11,7 @@ import pytest
 
 from tuner import distributed
 from tuner.cli import main
+from tuner.progress import Progress
 from tuner.results import SWEEP_JSON, TRIALS_CSV, format_beta, write_json_atomic, write_trials
 from tuner.space import Param
 
@@ -129,6 +130,7 @@ def test_reading_commands_never_import_tensorflow(sweep_dir, tmp_path):
 import sys
 from tuner import distributed
 from tuner.cli import main
+from tuner.progress import Progress
 assert main(["report", "--dir", {str(sweep_dir)!r}]) == 0
 assert main(["best", "--dir", {str(sweep_dir)!r}, "--format", "json"]) == 0
 assert main(["plot", "--dir", {str(sweep_dir)!r}]) == 0
@@ -139,6 +141,15 @@ assert not leaked, leaked
 """
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_round_line_shows_the_integers_a_box_of_cells_can_draw():
+    stream = io.StringIO()
+    units = Param("hidden_units", "int_log", 16, 256)
+    progress = Progress(stream, total=6, rounds=2, objective="val_accuracy", direction="max")
+    progress.round_started(1, {"hidden_units": (15.5, 256.5)}, {"hidden_units": units})
+    progress.round_started(2, {"hidden_units": (30.2, 45.7)}, {"hidden_units": units})  # cells of 30 and 46 overlap
+    assert stream.getvalue() == "tuner: round 1/2: hidden_units 16..256\ntuner: round 2/2: hidden_units 30..46\n"
 
 
 def test_format_beta_shows_the_digits_of_1_minus_beta():

@@ -29,7 +29,7 @@ synthetic problem; on digits, median best accuracy no worse than RandomSearch's.
 Usage::
 
     .venv/bin/python benchmarks/tuner_search_quality.py --suite grid [--jobs 2]
-    .venv/bin/python benchmarks/tuner_search_quality.py --suite synthetic [--seeds 20] [--jobs 2]
+    .venv/bin/python benchmarks/tuner_search_quality.py --suite synthetic [--seeds 20] [--bayesian-seeds N] [--jobs 2]
     .venv/bin/python benchmarks/tuner_search_quality.py --suite digits [--seeds 20] [--jobs 2]
 """
 

@@ -31,6 +31,8 @@ from tuner.results import (FORMATS, best_trial, format_best, format_trials, read
 from tuner.space import Param, SpaceError
 
 RESTART_MB = 512.0
+RESTARTED = "TUNER_RESTARTED"  # set in the environment of a process that replaced itself
+CHIEF_GONE_WAIT_S = 10.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,6 +163,13 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         _remove_sweep(args.dir)
     if args.workers:
         return _sweep_with_workers(args, argv, config)
+    if distributed.role() == "worker" and os.environ.get(RESTARTED):
+        # keras-tuner's workers wait up to an hour for a chief: one that restarted just as the
+        # sweep ended must not wait for a chief that has gone
+        host, port = os.environ[distributed.ORACLE_IP], int(os.environ[distributed.ORACLE_PORT])
+        if not distributed.chief_listening(host, port, CHIEF_GONE_WAIT_S):
+            _say(f"nothing listens at {host}:{port} any more: the chief has ended the sweep")
+            return 0
     sweep = _import_sweep(args.debug)
     while True:
         outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr, restart_mb=args.restart_mb or None)
@@ -179,7 +188,7 @@ def _start_again(argv: Sequence[str]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     again = distributed.without_options(argv, valued=[], flags=["--overwrite"])
-    os.execv(sys.executable, [sys.executable, "-m", "tuner", *again])
+    os.execve(sys.executable, [sys.executable, "-m", "tuner", *again], {**os.environ, RESTARTED: "1"})
 
 
 def _after_sweep(finished: bool, directory: Path) -> int:

@@ -41,6 +41,19 @@ def free_port(host: str = LOOPBACK) -> int:
         return int(s.getsockname()[1])
 
 
+def chief_listening(host: str, port: int, wait_s: float) -> bool:
+    """Whether something accepts TCP connections at host:port within `wait_s` seconds."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+
+
 def chief_environment(host: str, port: int) -> dict[str, str]:
     return {TUNER_ID: "chief", ORACLE_IP: host, ORACLE_PORT: str(port)}
 

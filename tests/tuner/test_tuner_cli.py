@@ -2,6 +2,7 @@
 
 import io
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,26 @@ def test_without_options_drops_workers_and_overwrite_for_the_workers_command_lin
 ])
 def test_role_follows_keras_tuners_environment_variables(environ, role):
     assert distributed.role(environ) == role
+
+
+def test_chief_listening_tells_a_listening_port_from_a_closed_one():
+    with socket.socket() as server:
+        server.bind((distributed.LOOPBACK, 0))
+        server.listen()
+        assert distributed.chief_listening(distributed.LOOPBACK, server.getsockname()[1], wait_s=1)
+    assert not distributed.chief_listening(distributed.LOOPBACK, distributed.free_port(), wait_s=0.3)
+
+
+def test_restarted_worker_whose_chief_has_gone_exits_0_without_waiting_an_hour(capsys, tmp_path, monkeypatch):
+    port = distributed.free_port()
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", distributed.LOOPBACK)
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", str(port))
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker0")
+    monkeypatch.setenv("TUNER_RESTARTED", "1")
+    monkeypatch.setattr("tuner.cli.CHIEF_GONE_WAIT_S", 0.3)
+    code, out, err = run(capsys, "sweep", "--dir", str(tmp_path), "--param", "lr=1e-4:1:log")
+    assert (code, out) == (0, "")
+    assert err == f"tuner: nothing listens at 127.0.0.1:{port} any more: the chief has ended the sweep\n"
 
 
 def test_sweep_with_overwrite_on_a_worker_is_refused(capsys, tmp_path, monkeypatch):

@@ -132,7 +132,6 @@ class GradingRun(Scored):
         return sorted(groups.values(), key=lambda f: (*task_rank(f.task), f.hidden))
 
 
-
 def module_rank(module: str) -> tuple[int, str]:
     return (COURSE_ORDER.index(module), "") if module in COURSE_ORDER else (len(COURSE_ORDER), module)
 

@@ -170,13 +170,13 @@ def test_minimize_cost_graph_leaves_eager_execution_and_default_graph_alone(impl
 @mutant(TASK + "minimize_cost_graph", "the course's tf.compat.v1.disable_eager_execution(): graph mode for everyone")
 def graph_disables_eager(ref):
     return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
-                    "tf.compat.v1.disable_eager_execution(); graph = tf.compat.v1.get_default_graph()")
+                   "tf.compat.v1.disable_eager_execution(); graph = tf.compat.v1.get_default_graph()")
 
 
 @mutant(TASK + "minimize_cost_graph", "builds in the global default graph instead of a private tf.Graph()")
 def graph_in_default_graph(ref):
     return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
-                    "graph = tf.compat.v1.get_default_graph()")
+                   "graph = tf.compat.v1.get_default_graph()")
 
 
 @mutant(TASK + "minimize_cost_graph", "one step too many (the course's extra first step)")
@@ -187,7 +187,7 @@ def graph_off_by_one(ref):
 @mutant(TASK + "minimize_cost_graph", "GradientDescentOptimizer(0.01): ignores learning_rate")
 def graph_fixed_learning_rate(ref):
     return rewrite(ref, "minimize_cost_graph", "GradientDescentOptimizer(learning_rate)",
-                    "GradientDescentOptimizer(0.01)")
+                   "GradientDescentOptimizer(0.01)")
 
 
 @graded(TASK + "minimize_cost_eager", points=1)
@@ -213,7 +213,7 @@ def eager_ascent(ref):
 @mutant(TASK + "minimize_cost_eager", "a one-sided difference quotient (J(w + 0.01) - J(w)) / 0.01 instead of the tape")
 def eager_one_sided_difference(ref):
     return rewrite(ref, "minimize_cost_eager", "gradient = tape.gradient(cost, w)",
-                    "gradient = (x[0][0] * (w + 0.01)**2 + x[1][0] * (w + 0.01) + x[2][0] - cost) / 0.01")
+                   "gradient = (x[0][0] * (w + 0.01)**2 + x[1][0] * (w + 0.01) + x[2][0] - cost) / 0.01")
 
 
 @mutant(TASK + "minimize_cost_eager", "one step too many")
@@ -224,7 +224,7 @@ def eager_off_by_one(ref):
 @mutant(TASK + "minimize_cost_eager", "the cost x0*w**2/2 + x1*w + x2: the gradient loses its factor 2")
 def eager_no_factor_two(ref):
     return rewrite(ref, "minimize_cost_eager", "cost = x[0][0] * w**2 + x[1][0] * w + x[2][0]",
-                    "cost = x[0][0] * w**2 / 2 + x[1][0] * w + x[2][0]")
+                   "cost = x[0][0] * w**2 / 2 + x[1][0] * w + x[2][0]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -821,4 +821,4 @@ def model_unseeded_shuffle(ref):
 @mutant(TASK + "model", "tf.random.set_seed(seed): global state, instead of seeding the shuffle")
 def model_global_seed(ref):
     return rewrite(ref, "model", "seed=seed, reshuffle_each_iteration",
-                    "seed=tf.random.set_seed(seed), reshuffle_each_iteration")
+                   "seed=tf.random.set_seed(seed), reshuffle_each_iteration")

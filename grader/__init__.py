@@ -34,7 +34,9 @@ from typing import Any
 
 import pytest
 
-__all__ = ["MUTANTS", "Mutant", "graded", "mutant", "rewrite", "split_task"]
+from grader.effects import observe
+
+__all__ = ["MUTANTS", "Mutant", "graded", "mutant", "observe", "rewrite", "split_task"]
 
 
 def split_task(task: str) -> tuple[str, str]:

@@ -100,8 +100,7 @@ def run_graded(folder: Path, tasks: Iterable[str] = (), **options: Any) -> Gradi
     return run_many({"": folder}, tasks, **options)[""]
 
 
-def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bool = True,
-             collect_only: bool = False, time_limit: float = DEFAULT_TIME_LIMIT,
+def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_only: bool = False, time_limit: float = DEFAULT_TIME_LIMIT,
              import_limit: float = DEFAULT_IMPORT_LIMIT, memory_mib: int = DEFAULT_MEMORY_MIB,
              total_limit: float = 3600.0, debug: bool = False, root: Path = ROOT) -> dict[str, GradingRun]:
     """Run the graded tests of each folder in one child pytest and read its report.
@@ -116,7 +115,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bo
     several = list(folders) != [""]
     work = Path(tempfile.mkdtemp(prefix="course-work-"))  # isolation's folders, removed below
     os.chmod(work, 0o711)  # workers may pass through to their own folder, not list it
-    command = [sys.executable, "-m", "pytest", "-p", "grader.course_plugin", f"--report={report}",
+    command = [sys.executable, "-m", "pytest", f"--report={report}",
                f"--work-dir={work}",
                "-m", "graded", "-q", "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors",
                f"--rootdir={root}", "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
@@ -126,9 +125,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, isolate: bo
         command += [f"--impl={folders['']}", f"--display={display_name(folders[''])}"]
     if collect_only:
         command.append("--collect-only")
-    if isolate:
-        command += ["--isolate", f"--time-limit={time_limit}", f"--import-time-limit={import_limit}",
-                    f"--memory-limit={memory_mib}"]
+    command += [f"--time-limit={time_limit}", f"--import-time-limit={import_limit}", f"--memory-limit={memory_mib}"]
     command += [str(p) for p in graded_test_files(root)]
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -223,7 +220,7 @@ def catalog(root: Path = ROOT, state: Path | None = None) -> dict[str, dict[str,
     except (OSError, ValueError, KeyError):
         pass
     print("Reading the graded tests (once, a few seconds)...", file=sys.stderr)
-    run = run_graded(root / "exercises", isolate=False, collect_only=True, root=root)
+    run = run_graded(root / "exercises", collect_only=True, root=root)
     if run.error:
         raise CourseError(f"could not read the graded tests: {run.error}")
     tasks: dict[str, dict[str, Any]] = {}

@@ -1,12 +1,12 @@
-"""The pytest side of the ``course`` command: isolated grading and a report a tool can read.
+"""Isolated grading: the ``impl`` fixture, the workers, and a report a tool can read.
 
-Loaded with ``-p grader.course_plugin`` next to :mod:`grader.plugin` (``course`` does this).
+Loaded by :mod:`grader.plugin` (its ``pytest_plugins``), so every graded run — ``pytest --impl``,
+``pytest --audit``, ``course check``, ``course grade`` — runs the code under test in worker
+processes (:mod:`grader.isolation`) and hands the tests a proxy of the module: one route.
 
 Options:
-    --isolate                   run the student's code in worker processes (:mod:`grader.isolation`);
-                                the ``impl`` fixture then returns a proxy of the module
-    --submission NAME=DIR       grade several folders in this one session (repeatable; isolated
-                                only): each graded test runs once per folder, folder after folder
+    --submission NAME=DIR       grade several folders in this one session (repeatable): each
+                                graded test runs once per folder, folder after folder
     --time-limit SECONDS        time the student's code may run in one test (default 30)
     --import-time-limit SECONDS time to import the student's module (default 60; TensorFlow is
                                 imported by the worker beforehand and does not count)
@@ -42,10 +42,8 @@ _record_key = pytest.StashKey[dict[str, Any]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "isolated grading (the course command)")
-    group.addoption("--isolate", action="store_true",
-                    help="run the student's code in separate worker processes, never in this one")
     group.addoption("--submission", action="append", default=[], metavar="NAME=DIR",
-                    help="grade this folder too, under NAME (repeatable; with --isolate)")
+                    help="grade this folder too, under NAME (repeatable)")
     group.addoption("--time-limit", type=float, default=Limits.time, metavar="SECONDS",
                     help="time the student's code may run in one test (default %(default)s)")
     group.addoption("--import-time-limit", type=float, default=Limits.import_time, metavar="SECONDS",
@@ -62,7 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="where isolation keeps its folders (default: the temporary folder)")
 
 
-Unit = tuple[str, str]  # (submission name, module): one worker's worth of tests
+Unit = tuple[str, str]  # (what is graded: a submission or an audit's variant, module): one worker's tests
+AUDIT = "audit"  # the owner of every variant in an audit: one clean worker serves them in turn
 
 
 class _Course:
@@ -75,7 +74,8 @@ class _Course:
         self.report: TextIO | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
         self.order: list[Unit] = []
         self.remaining: dict[Unit, int] = {}
-        state = config.stash[plugin._state_key]
+        self.proxies: dict[Unit, RemoteModule] = {}
+        self.audit = bool(config.getoption("audit"))
         self.folders: dict[str, Path] = {}
         for entry in config.getoption("submission"):
             name, equals, folder = entry.partition("=")
@@ -83,9 +83,22 @@ class _Course:
                 raise pytest.UsageError(f"--submission takes NAME=DIR. Received: {entry!r}")
             self.folders[name] = Path(folder).expanduser().resolve()
         self.several = bool(self.folders)
-        if not self.several:
-            self.folders[""] = plugin._folder(state, state.impl, config)
+        if self.several and self.audit:
+            raise pytest.UsageError("--submission grades students; --audit checks the suite")
+        if not (self.several or self.audit):  # one folder, the --impl one, under the name ""
+            self.folders[""] = plugin.folder_of(config, config.stash[plugin._state_key].impl)
         self.display = config.getoption("display")
+
+    def folder(self, name: str) -> Path:
+        """The folder of a submission (by name) or of an audit's variant."""
+        return self.folders[name] if name in self.folders else plugin.folder_of(self.config, name)
+
+    def name(self, item: pytest.Item) -> str:
+        """What ``item`` grades: a submission's name, an audit's variant, or "" for the one folder."""
+        return plugin.variant(item) if (self.several or self.audit) else ""
+
+    def owner(self, name: str) -> str:
+        return AUDIT if self.audit else name
 
     def write(self, record: dict[str, Any]) -> None:
         if self.report is not None:
@@ -95,7 +108,7 @@ class _Course:
     def display_prefix(self, name: str) -> str:
         if self.display is not None and not self.several:
             return self.display
-        folder = self.folders[name]
+        folder = self.folder(name)
         try:
             return f"{folder.relative_to(Path.cwd())}/"
         except ValueError:
@@ -104,34 +117,30 @@ class _Course:
     def prepare(self, unit: Unit, load: bool) -> None:
         name, module = unit
         assert self.isolation is not None
-        self.isolation.prepare(self.folders[name], module, self.display_prefix(name), load=load)
+        self.isolation.prepare(self.folder(name), module, self.display_prefix(name), load=load,
+                               owner=self.owner(name))
 
 
 def _submission(item: pytest.Item) -> str:
-    callspec = getattr(item, "callspec", None)
-    return str(callspec.params.get("impl", "")) if callspec is not None else ""
+    return item.config.stash[_course_key].name(item)
 
 
-class _IsolatedImpl:
-    """Registered in isolated mode; its ``impl`` overrides :func:`grader.plugin.impl`."""
-
-    def __init__(self, course: _Course) -> None:
-        self.course = course
-
-    @pytest.fixture
-    def impl(self, request: pytest.FixtureRequest) -> RemoteModule | Unattempted:
-        found = plugin._task(request.node)
-        if found is None:
-            raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
-        module = split_task(found[0])[0]
-        course = self.course
-        name = getattr(request, "param", "")
-        assert course.isolation is not None
-        display = course.display_prefix(name)
-        session = course.isolation.session(course.folders[name], module, display)
-        if session is None:
-            return Unattempted(module, f"{module}.py is not in {display}: not attempted")
-        return RemoteModule(session)
+@pytest.fixture
+def impl(request: pytest.FixtureRequest) -> RemoteModule | Unattempted:
+    """The module under test for this graded test's task, running in a worker process."""
+    found = plugin._task(request.node)
+    if found is None:
+        raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
+    module = split_task(found[0])[0]
+    course = request.config.stash[_course_key]
+    name = course.name(request.node)
+    if course.isolation is None:
+        raise pytest.UsageError("graded tests run in worker processes; --collect-only starts none")
+    display = course.display_prefix(name)
+    session = course.isolation.session(course.folder(name), module, display, course.owner(name))
+    if session is None:
+        return Unattempted(module, f"{module}.py is not in {display}: not attempted")
+    return course.proxies.setdefault((name, module), RemoteModule(session))
 
 
 @pytest.hookimpl(trylast=True)  # after grader.plugin's
@@ -141,38 +150,22 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
     course = _Course(config)
     config.stash[_course_key] = course
-    if not config.getoption("isolate"):
-        if course.several:
-            raise pytest.UsageError("--submission needs --isolate")
+    if config.option.collectonly:
         return
-    if config.getoption("audit"):
-        raise pytest.UsageError("--isolate grades submissions; --audit checks the suite in one process")
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
-    protect = [state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
-               Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
+    protect = [] if course.audit else [
+        state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
+        Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
     work_dir = config.getoption("work_dir")
-    course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None)
-    config.pluginmanager.register(_IsolatedImpl(course), "grader-isolated-impl")
-    first = _first_module(course, config.getoption("task"))
-    if first is not None:  # TensorFlow loads in the worker while pytest collects here
-        course.prepare((next(iter(course.folders)), first), load=False)
+    course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None, trusted=course.audit,
+                                 preload=AUDIT_PRELOAD if course.audit else None)
+    first = next(iter(course.folders), plugin.REFERENCE)
+    course.isolation.warm(course.owner(first), course.folder(first))  # imports overlap with collection
 
 
-def _first_module(course: _Course, tasks: list[str]) -> str | None:
-    """The module whose tests will run first, guessed before collection from --task or the
-    test files named on the command line (``tests/test_<module>.py``, in pytest's order)."""
-    candidates = [t.partition(".")[0] for t in tasks]
-    if not candidates:
-        for argument in course.config.args or [str(course.config.rootpath / "tests")]:
-            path = Path(argument.split("::")[0])
-            files = sorted(path.glob("test_*.py")) if path.is_dir() else [path]
-            candidates += [f.stem[len("test_"):] for f in files if f.stem.startswith("test_")]
-    folder = next(iter(course.folders.values()))
-    for module in candidates:
-        if (folder / f"{module}.py").is_file():
-            return module
-    return None
+# What the audit's workers import before the code under test: a mutant's module loads its test file.
+AUDIT_PRELOAD = "numpy,tensorflow,keras,scipy.stats,sklearn.datasets,hypothesis,pytest,grader.mutants"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -185,10 +178,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each unit's tests together, unit after unit, so that one worker at a time is alive: the
+    tool tests first, then submission after submission (an audit: module after module, variant
+    after variant), then whatever else the run added (the audit's verdicts)."""
     course = config.stash[_course_key]
-    if course.several:  # one submission after another, so that only its workers are alive
-        rank = {name: i for i, name in enumerate(course.folders)}
-        items.sort(key=lambda item: rank.get(_submission(item), -1))
+    units: dict[Unit, int] = {}
+
+    def rank(pair: tuple[int, pytest.Item]) -> tuple[int, int, int]:
+        index, item = pair
+        found = plugin._task(item)
+        if found is None:
+            return (2 if isinstance(item, plugin.MutantVerdict) else 0), 0, index
+        name = _submission(item)
+        unit = (name, split_task(found[0])[0]) if course.audit else (name, "")
+        return 1, units.setdefault(unit, len(units)), index
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=rank)]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -209,7 +214,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     notes = course.isolation.notes if course.isolation is not None else []
     course.write({"event": "collected", "tests": tests, "notes": notes, "isolated": course.isolation is not None})
     if course.isolation is not None:
-        wanted = {(course.folders[name], module) for name, module in course.order}
+        wanted = {(course.folder(name), module) for name, module in course.order}
         for key in list(course.isolation.sessions):
             if key not in wanted:  # a guess at configure time that has no tests
                 course.isolation.finish(*key)
@@ -234,7 +239,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     unit = (_submission(item), split_task(found[0])[0])
     position = course.order.index(unit) if unit in course.order else -1
     for upcoming in course.order[position + 1 : position + 1 + item.config.getoption("prefetch")]:
-        if upcoming[0] != unit[0]:  # the same student's next module reuses this worker if clean
+        if course.owner(upcoming[0]) != course.owner(unit[0]):  # the same owner's next reuses this worker
             course.prepare(upcoming, load=True)
 
 
@@ -253,7 +258,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             record["output"] = _clip("".join(test.outputs), PRINTED_CHARS)
     if (report.failed or report.skipped) and record["outcome"] == "passed":
         record["outcome"] = "skipped" if report.skipped else "failed"
-        record["kind"], record["message"] = explain(call.excinfo, course.folders[name])
+        record["kind"], record["message"] = explain(call.excinfo, course.folder(name))
     if report.when == "teardown":
         task, points = found
         course.write({"event": "test", "nodeid": item.nodeid, "submission": name, "task": task,
@@ -264,8 +269,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if course.isolation is not None and unit in course.remaining:
             course.remaining[unit] -= 1
             if course.remaining[unit] == 0:
-                more = any(n == name and left for (n, _), left in course.remaining.items())
-                course.isolation.finish(course.folders[name], unit[1], reuse=more)
+                owner = course.owner(name)
+                more = any(course.owner(n) == owner and left for (n, _), left in course.remaining.items())
+                course.isolation.finish(course.folder(name), unit[1], reuse=more)
     return report
 
 

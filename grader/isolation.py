@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import codec
+from grader import codec, effects
 from grader.codec import DecodeError, EncodeError, Encoder, Frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +136,9 @@ def student_error(info: dict[str, Any], call: str, memory: int) -> StudentError:
             break
     message = str(info.get("message", error_type))
     if error_type == "SystemExit":
-        headline = f"{call} called sys.exit({message.partition(': ')[2] or ''}): a graded function must return a value"
+        what = "a module must not exit when imported" if call.startswith("importing ") else \
+            "a graded function must return a value"
+        headline = f"{call} called sys.exit({message.partition(': ')[2] or ''}): {what}"
     elif error_type == "KeyboardInterrupt":
         headline = f"{call} raised KeyboardInterrupt"
     elif "MemoryError" in names or "ResourceExhaustedError" in error_type:
@@ -191,7 +193,7 @@ class Sandbox:
         work_dir: where to make this run's folders (default: the system's temporary folder).
     """
 
-    def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None) -> None:
+    def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None, trusted: bool = False) -> None:
         self.private = Path(tempfile.mkdtemp(prefix="course-grader-", dir=work_dir))  # 0700: ours alone
         self.shared = Path(tempfile.mkdtemp(prefix="course-worker-", dir=work_dir))
         self.is_root = os.geteuid() == 0
@@ -199,9 +201,12 @@ class Sandbox:
         self.notes: list[str] = []
         self.protected: list[Path] = []
         self.staged: dict[Path, Path] = {}  # submission folder -> its copy that workers read
-        if self.is_root:
+        if self.is_root and not trusted:
             self._choose_user()
-        if self.mode == "self":
+        if trusted:
+            self.notes.append("auditing the suite: the references, stubs and mutants run in worker "
+                              "processes as for a student, under the current user")
+        elif self.mode == "self":
             self.notes.append("not running as root: the student's code runs as the current user in "
                               "separate processes; it cannot change a verdict, but it can read files "
                               "this user can read (grade as root, e.g. in a container, to close that)"
@@ -843,9 +848,9 @@ class TestContext:
 class ModuleSession:
     """Everything about one student module in one grading run."""
 
-    def __init__(self, isolation: Isolation, folder: Path, module: str, display: str) -> None:
+    def __init__(self, isolation: Isolation, folder: Path, module: str, display: str, owner: str = "") -> None:
         self.isolation = isolation
-        self.folder, self.module, self.display = folder, module, display
+        self.folder, self.module, self.display, self.owner = folder, module, display, owner
         self.display_file = f"{display}{module}.py"
         self.worker: WorkerProcess | None = None
         self.generation = 0
@@ -870,12 +875,10 @@ class ModuleSession:
             return
         if self.staged is None:
             self.staged = self.isolation.sandbox.stage(self.folder / f"{self.module}.py", self.module)
-        self.worker = self.isolation.take_spare(self.folder)
-        if self.worker is None:  # TensorFlow ahead of time if any file of this student's uses it
-            uses_tf = any(re.search(r"\b(tensorflow|keras)\b", p.read_text(errors="replace"))
-                          for p in self.folder.glob("*.py"))
+        self.worker = self.isolation.take_spare(self.owner)
+        if self.worker is None:
             self.worker = WorkerProcess(self.isolation.sandbox, self.isolation.next_slot(), self.limits,
-                                        "numpy" + (",tensorflow,keras" if uses_tf else ""))
+                                        self.isolation.preload_for(self.folder))
         self.generation += 1
         self.mirrors.clear()
         self.synced.clear()
@@ -925,7 +928,7 @@ class ModuleSession:
         if worker is None:
             return
         if reuse and worker.release():
-            self.isolation.keep_spare(self.folder, worker)
+            self.isolation.keep_spare(self.owner, worker)
         else:
             worker.close()
 
@@ -970,13 +973,14 @@ class ModuleSession:
                 test.failure = failure
             raise failure from None
         answer = reply.message
-        if test is not None and isinstance(answer.get("output"), str) and answer["output"]:
-            test.outputs.append(answer["output"])
+        printed = answer.get("output") if isinstance(answer.get("output"), str) else ""
+        if test is not None and printed:
+            test.outputs.append(printed)
         if answer.get("tainted") and test is not None:
             test.tainted = str(answer["tainted"])
         try:
             self._update_mirrors(answer.get("vars", []), reply)
-            _write_back(answer.get("mutated", []), encoder.arrays, reply)
+            _report_effects(answer, printed, encoder.arrays)
             if "error" in answer:
                 error = answer["error"] if isinstance(answer["error"], dict) else {}
                 raise student_error(error, call, self.limits.memory)
@@ -1107,17 +1111,18 @@ class ModuleSession:
         return changed
 
 
-def _write_back(mutated: Any, arrays: list[np.ndarray], frame: Frame) -> None:
-    """The student's code changed arrays it was given: change the test's arrays the same way."""
-    if not isinstance(mutated, list):
-        raise DecodeError("malformed list of changed arguments")
-    for entry in mutated:
-        index = entry.get("a") if isinstance(entry, dict) else None
-        if type(index) is not int or not 0 <= index < len(arrays):
-            raise DecodeError("malformed changed argument")
-        value, original = codec.decode_array(entry, frame), arrays[index]
-        if value.shape == original.shape and original.flags.writeable:
-            np.copyto(original, value, casting="unsafe")
+def _report_effects(answer: dict[str, Any], printed: str, arrays: list[np.ndarray]) -> None:
+    """What the call did besides returning, for :func:`grader.effects.observe`; the test's own
+    arrays are never written to."""
+    mutated, facts = answer.get("mutated", []), answer.get("effects", {})
+    if not (isinstance(mutated, list) and all(type(i) is int and 0 <= i < len(arrays) for i in mutated)
+            and isinstance(facts, dict)):
+        raise DecodeError("malformed report of the call's effects")
+    known = {key: facts[key] for key in ("eager_disabled", "graph_operations", "tensorflow_seed",
+                                         "numpy_global_random") if key in facts}
+    if not all(isinstance(v, (bool, int, str)) for v in known.values()):
+        raise DecodeError("malformed report of the call's effects")
+    effects.report(printed=printed, mutated=[arrays[i] for i in mutated], **known)
 
 
 class _TrustedEncoder(Encoder):
@@ -1169,12 +1174,13 @@ class Isolation:
     """
 
     def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = (),
-                 work_dir: Path | None = None) -> None:
+                 work_dir: Path | None = None, *, trusted: bool = False, preload: str | None = None) -> None:
         self.limits = limits or Limits()
-        self.sandbox = Sandbox(protect, work_dir)
+        self.sandbox = Sandbox(protect, work_dir, trusted)
+        self.preload = preload
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None
-        self.spares: dict[Path, WorkerProcess] = {}  # a clean worker per student, between modules
+        self.spares: dict[str, WorkerProcess] = {}  # a clean worker per owner (student), between modules
         self._slots = itertools.count()
 
     @property
@@ -1184,18 +1190,38 @@ class Isolation:
     def next_slot(self) -> int:
         return next(self._slots) % SLOTS
 
-    def session(self, folder: Path, module: str, display: str) -> ModuleSession | None:
-        """The module's session, or None when the file is missing (not attempted)."""
+    def session(self, folder: Path, module: str, display: str, owner: str = "") -> ModuleSession | None:
+        """The module's session, or None when the file is missing (not attempted).
+
+        ``owner``: whose code it is; a worker that stays clean serves the owner's next module.
+        """
         if not (folder / f"{module}.py").is_file():
             return None
         key = (folder, module)
         if key not in self.sessions:
-            self.sessions[key] = ModuleSession(self, folder, module, display)
+            self.sessions[key] = ModuleSession(self, folder, module, display, owner)
         return self.sessions[key]
 
-    def prepare(self, folder: Path, module: str, display: str, load: bool) -> None:
+    def preload_for(self, folder: Path) -> str:
+        """The trusted imports a worker does before the code: TensorFlow if any file uses it."""
+        if self.preload is not None:
+            return self.preload
+        uses_tf = any(re.search(r"\b(tensorflow|keras)\b", p.read_text(errors="replace"))
+                      for p in folder.glob("*.py"))
+        return "numpy" + (",tensorflow,keras" if uses_tf else "")
+
+    def warm(self, owner: str, folder: Path) -> None:
+        """Start a worker for ``owner`` now, so that its imports overlap with the grader's start."""
+        if owner not in self.spares:
+            try:
+                self.spares[owner] = WorkerProcess(self.sandbox, self.next_slot(), self.limits,
+                                                   self.preload_for(folder))
+            except OSError:
+                pass
+
+    def prepare(self, folder: Path, module: str, display: str, load: bool, owner: str = "") -> None:
         """Start a module's worker ahead of its tests (``load``: import the student's file too)."""
-        session = self.session(folder, module, display)
+        session = self.session(folder, module, display, owner)
         if session is None or session.broken is not None:
             return
         try:
@@ -1218,23 +1244,24 @@ class Isolation:
         return test
 
     def finish(self, folder: Path, module: str, reuse: bool = False) -> None:
-        """A module's tests are done; ``reuse``: the same student has more modules to grade."""
+        """A module's tests are done; ``reuse``: the same owner has more modules to grade."""
         session = self.sessions.get((folder, module))
-        if session is not None:
-            session.retire(reuse)
+        if session is None:
+            return
+        session.retire(reuse)
         if not reuse:
-            spare = self.spares.pop(folder, None)
+            spare = self.spares.pop(session.owner, None)
             if spare is not None:
                 spare.close()
 
-    def take_spare(self, folder: Path) -> WorkerProcess | None:
-        return self.spares.pop(folder, None)
+    def take_spare(self, owner: str) -> WorkerProcess | None:
+        return self.spares.pop(owner, None)
 
-    def keep_spare(self, folder: Path, worker: WorkerProcess) -> None:
-        old = self.spares.pop(folder, None)
+    def keep_spare(self, owner: str, worker: WorkerProcess) -> None:
+        old = self.spares.pop(owner, None)
         if old is not None:
             old.close()
-        self.spares[folder] = worker
+        self.spares[owner] = worker
 
     def close(self) -> None:
         for session in self.sessions.values():

@@ -11,6 +11,11 @@ Options:
 
 Each graded test also gets its module's name as a marker, so ``pytest -m c2w3_softmax`` or
 ``pytest -m "graded(task='c2w3_softmax.softmax')"`` selects one unit of grading.
+
+There is one route to a score: the code under test — a student's file, a reference, a stub or a
+mutant — always runs in a worker process (:mod:`grader.course_plugin`, which provides the
+``impl`` fixture), never in this one. This plugin says *what* is under test (:func:`folder_of`);
+the isolation plugin runs it.
 """
 
 from __future__ import annotations
@@ -19,16 +24,15 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from grader import MUTANTS, split_task
-from grader.loader import Unattempted, load_module, load_or_explain
+from grader import MUTANTS, mutants, split_task
 from grader.stubgen import ROOT, generate
 
 REFERENCE, STUBS, MUTANT = "solutions", "stubs", "mutant-"
+pytest_plugins = ["grader.course_plugin"]  # the isolation that runs every implementation
 
 
 @dataclass
@@ -38,8 +42,8 @@ class _State:
     impl: str
     audit: bool
     root: Path  # holds solutions/ and exercises/
-    stubs_dir: Path | None = None
-    modules: dict[tuple[str, str], ModuleType | Unattempted] = field(default_factory=dict)
+    work: Path | None = None  # fresh stubs and mutant modules of an audit
+    folders: dict[str, Path] = field(default_factory=dict)  # variant -> its folder, once made
     scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     caught: dict[str, bool] = field(default_factory=dict)  # mutant key -> some test failed
     stub_passes: list[str] = field(default_factory=list)
@@ -95,52 +99,51 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not state.audit or marker is None or "impl" not in metafunc.fixturenames:
         return
     task = marker.kwargs["task"]
-    variants = [REFERENCE, STUBS] + [MUTANT + m.name for m in MUTANTS.values() if m.task == task]
-    metafunc.parametrize("impl", variants, indirect=True)
+    keys = [key for key, m in MUTANTS.items() if m.task == task]
+    metafunc.parametrize("impl", [REFERENCE, STUBS] + [MUTANT + key for key in keys], indirect=True,
+                         ids=[REFERENCE, STUBS] + [MUTANT + MUTANTS[key].name for key in keys])
 
 
-def _folder(state: _State, variant: str, config: pytest.Config) -> Path:
-    if variant == STUBS:
-        if state.stubs_dir is None:
-            state.stubs_dir = config._tmp_path_factory.mktemp("fresh_stubs")  # type: ignore[attr-defined]
-            for path, text in generate(state.root / "solutions", state.stubs_dir).items():
+def variant(item: pytest.Item) -> str:
+    """What a graded test runs on: ``solutions``, ``stubs``, ``mutant-<task>:<name>`` in an audit,
+    otherwise the ``--impl`` value (or the submission's name, when several are graded)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "impl" in callspec.params:
+        return str(callspec.params["impl"])
+    return item.config.stash[_state_key].impl
+
+
+def folder_of(config: pytest.Config, name: str) -> Path:
+    """The folder whose module files a variant (or the ``--impl`` value) stands for."""
+    state = config.stash[_state_key]
+    if name in state.folders:
+        return state.folders[name]
+    if name == STUBS or name.startswith(MUTANT):
+        if state.work is None:
+            state.work = config._tmp_path_factory.mktemp("audit")  # type: ignore[attr-defined]
+        folder = state.work / (STUBS if name == STUBS else f"mutant-{len(state.folders)}")
+        if name == STUBS:
+            folder.mkdir()
+            for path, text in generate(state.root / "solutions", folder).items():
                 path.write_text(text)
-        return state.stubs_dir
-    if variant in (REFERENCE, "exercises"):
-        return state.root / variant
-    return Path(variant).expanduser().resolve()
-
-
-@pytest.fixture
-def impl(request: pytest.FixtureRequest) -> ModuleType | Unattempted:
-    """The module under test for this graded test's task: stub, reference, student file or mutant."""
-    state = request.config.stash[_state_key]
-    found = _task(request.node)
-    if found is None:
-        raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
-    module, _ = split_task(found[0])
-    variant = getattr(request, "param", state.impl)
-    key = (variant, module)
-    if key not in state.modules:
-        if variant.startswith(MUTANT):
-            mutant = MUTANTS[f"{found[0]}:{variant[len(MUTANT):]}"]
-            solutions = state.root / "solutions"
-            state.modules[key] = mutant.apply(load_module(solutions, module), load_module(solutions, module))
         else:
-            state.modules[key] = load_or_explain(_folder(state, variant, request.config), module)
-    return state.modules[key]
+            mutants.write_module(MUTANTS[name[len(MUTANT):]], state.root / "solutions", folder)
+    elif name in (REFERENCE, "exercises"):
+        folder = state.root / name
+    else:
+        folder = Path(name).expanduser().resolve()
+    state.folders[name] = folder
+    return folder
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state_key]
-    variant = getattr(item, "callspec", None) and item.callspec.params.get("impl")
-    found = _task(item)
-    if state.audit and found and isinstance(variant, str) and variant.startswith(MUTANT):
-        if state.caught.get(f"{found[0]}:{variant[len(MUTANT):]}"):
-            pytest.skip("this mutant is already caught by an earlier test")
+    name = variant(item)
+    if state.audit and _task(item) and name.startswith(MUTANT) and state.caught.get(name[len(MUTANT):]):
+        pytest.skip("this mutant is already caught by an earlier test")
 
 
-class _MutantVerdict(pytest.Item):
+class MutantVerdict(pytest.Item):
     """One item per graded function in an audit: every mutant of it failed some test of it."""
 
     def __init__(self, *, task: str, **kwargs: Any) -> None:
@@ -193,7 +196,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             if found is not None:
                 tasks.setdefault(found[0], item)
         for task, first in tasks.items():
-            items.append(_MutantVerdict.from_parent(first.parent, name=f"mutants_caught[{task}]",
+            items.append(MutantVerdict.from_parent(first.parent, name=f"mutants_caught[{task}]",
                                                     task=task))
 
 
@@ -205,15 +208,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if found is None or report.when != "call":
         return report
     task, points = found
-    variant = getattr(item, "callspec", None) and item.callspec.params.get("impl")
-    if not state.audit or variant == REFERENCE:
+    name = variant(item)
+    if not state.audit or name == REFERENCE:
         if report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
-            report.longrepr = (f"{str(call.excinfo.value) or task}: not written yet; replace the "
-                               "`raise NotImplementedError(...)` line with your code")
+            report.longrepr = (f"{task}: not written yet; replace the `raise NotImplementedError(...)` "
+                               "line with your code")
         state.scores[task][0] += points if report.passed else 0
         state.scores[task][1] += points
         return report
-    if variant == STUBS:  # a fresh stub must fail every graded test
+    if name == STUBS:  # a fresh stub must fail every graded test
         if report.passed:
             state.stub_passes.append(item.nodeid)
             report.outcome, report.longrepr = "failed", (
@@ -221,7 +224,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         else:
             report.outcome, report.longrepr = "passed", None
     else:  # a mutant needs to fail only some test of its function; the verdict item judges
-        key = f"{task}:{variant[len(MUTANT):]}"
+        key = name[len(MUTANT):]
         state.caught[key] = state.caught.get(key, False) or report.failed
         report.outcome, report.longrepr = "passed", None
     return report

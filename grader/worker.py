@@ -252,7 +252,7 @@ class Worker:
         message = frame.message
         op = message.get("op")
         reply = Frame({"op": "reply", "seq": message.get("seq")})
-        eager_before = _eager()
+        before = GlobalState()
         self.running = True
         try:
             self.assign(message.get("assign", []), frame)
@@ -272,7 +272,10 @@ class Worker:
             self.report_variables(reply)
         except BaseException as err:  # noqa: B036 - a variable the student's code broke
             reply.message["error"] = self.describe(err)
-        if eager_before and not _eager():
+        changed = before.restore()
+        if changed:
+            reply.message["effects"] = changed
+        if changed.get("eager_disabled"):
             reply.message["tainted"] = "your code turned off eager execution"
         return reply
 
@@ -356,10 +359,10 @@ class Worker:
             self.mirrored[update["vid"]] = value
 
     def report_arguments(self, reply: Frame) -> None:
-        """Arrays the student's code changed in place: the grader applies the same change."""
+        """The numbers of the arrays the student's code changed in place (the test's own arrays
+        are never touched: the test learns only which ones, through :func:`grader.effects.observe`)."""
         arguments, self.arguments = self.arguments, []
-        encoder = Encoder(reply, self.fallback)
-        changed = [{**encoder.array(array), "a": number} for number, array, before in arguments
+        changed = [number for number, array, before in arguments
                    if array.shape != before.shape or not np.array_equal(array, before, equal_nan=True)]
         if changed:
             reply.message["mutated"] = changed
@@ -496,6 +499,53 @@ def _qualname(cls: type) -> str:
 def _eager() -> bool:
     tf = sys.modules.get("tensorflow")
     return True if tf is None else bool(tf.executing_eagerly())
+
+
+class GlobalState:
+    """The process-wide state a graded function must leave alone, taken before a request and put
+    back after it: TensorFlow's eager mode, its global default graph and global seed, NumPy's
+    global random state. :meth:`restore` says what the request changed."""
+
+    def __init__(self) -> None:
+        self.numpy = np.random.get_state()
+        tf = sys.modules.get("tensorflow")
+        self.eager, self.operations, self.seed = True, 0, None
+        if tf is not None:
+            from tensorflow.python.eager import context
+
+            self.eager = bool(tf.executing_eagerly())
+            self.operations = len(tf.compat.v1.get_default_graph().get_operations())
+            self.seed = context.global_seed()
+
+
+    def restore(self) -> dict[str, Any]:
+        """Put the state back; return what had changed (empty when nothing did)."""
+        changed: dict[str, Any] = {}
+        state = np.random.get_state()
+        if not (state[0] == self.numpy[0] and np.array_equal(state[1], self.numpy[1])
+                and state[2:] == self.numpy[2:]):
+            changed["numpy_global_random"] = True
+            np.random.set_state(self.numpy)
+        tf = sys.modules.get("tensorflow")
+        if tf is None:
+            return changed
+        from tensorflow.python.eager import context
+
+        if self.eager and not tf.executing_eagerly():
+            changed["eager_disabled"] = True
+            context.default_execution_mode = context.EAGER_MODE
+            context.context()._thread_local_data.is_eager = True  # what enable_eager_execution would do
+        added = len(tf.compat.v1.get_default_graph().get_operations()) - self.operations
+        if added > 0:
+            changed["graph_operations"] = added
+            try:
+                tf.compat.v1.reset_default_graph()
+            except Exception:  # noqa: BLE001 - inside a graph context the graph stays; the test is told
+                pass
+        if context.global_seed() != self.seed:
+            changed["tensorflow_seed"] = repr(context.global_seed())[:40]
+            tf.random.set_seed(self.seed)
+        return changed
 
 
 def _keras_owners(target: Any, args: Any, kwargs: Any) -> dict[int, Any]:

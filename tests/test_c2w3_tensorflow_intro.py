@@ -6,16 +6,15 @@ truncated normal that ``keras.initializers.GlorotNormal`` documents (scipy.stats
 forward pass; ``keras.losses.CategoricalCrossentropy``; ``keras.optimizers.Adam`` on a
 ``tf.GradientTape`` of the test's own forward pass; synthetic Gaussian blobs for training.
 
-Every call of the student's code goes through :func:`_isolated`, which puts back eager
-execution and the global random seed if the call changed them, so that one student's
-``tf.compat.v1.disable_eager_execution()`` fails its own test and not every later one.
+The worker that runs the student's code puts back eager execution, the global default graph and
+the global random seed after every call that changed them (:mod:`grader.effects`), so that one
+student's ``tf.compat.v1.disable_eager_execution()`` fails its own test and not every later one;
+:func:`_watched` tells the tests that check it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import io
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -25,9 +24,8 @@ import numpy as np
 import scipy.special
 import scipy.stats
 import tensorflow as tf
-from tensorflow.python.eager import context
 
-from grader import checks, graded, mutant, rewrite
+from grader import checks, graded, mutant, observe, rewrite
 
 TASK = "c2w3_tensorflow_intro."
 COURSE = np.array([[1.0], [-20.0], [100.0]])  # J(w) = w**2 - 20 w + 100 = (w - 10)**2
@@ -37,29 +35,12 @@ COURSE = np.array([[1.0], [-20.0], [100.0]])  # J(w) = w**2 - 20 w + 100 = (w - 
 # Shared helpers
 # ---------------------------------------------------------------------------------------------
 
-def _isolated(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    """Call ``function``; return its result and the global TensorFlow state it changed (undone)."""
-    graph = tf.compat.v1.get_default_graph()
-    operations, seed = len(graph.get_operations()), context.global_seed()
-    problems: list[str] = []
-    try:
+def _watched(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str], str]:
+    """Call ``function``; return its result, the global TensorFlow state it changed (which the
+    worker has put back) and what it printed."""
+    with observe() as seen:
         result = function(*args, **kwargs)
-    finally:
-        if not tf.executing_eagerly():
-            context.default_execution_mode = context.EAGER_MODE
-            context.context()._thread_local_data.is_eager = True  # what enable_eager_execution would do
-            problems.append("eager execution was switched off for the whole program "
-                            "(tf.compat.v1.disable_eager_execution()?); build the graph inside "
-                            "`graph = tf.Graph()` and `with graph.as_default():` instead")
-        added = len(tf.compat.v1.get_default_graph().get_operations()) - operations
-        if added:
-            problems.append(f"{added} operations were added to the global default graph; build them "
-                            "in a graph of your own, `with tf.Graph().as_default() as graph:`")
-        if context.global_seed() != seed:
-            problems.append(f"the global random seed was changed to {context.global_seed()!r} "
-                            "(tf.random.set_seed?); give the seed to the operations instead")
-            tf.random.set_seed(seed)
-    return result, problems
+    return result, seen.tensorflow_problems(), seen.printed
 
 
 def _gd_iterate(coefficients: np.ndarray, learning_rate: float, steps: int) -> float:
@@ -90,7 +71,7 @@ def _check_course_example(impl: ModuleType, name: str) -> None:
     if defaults != {"learning_rate": 0.01, "num_iterations": 1000}:
         checks.fail(f"{name} should keep the course's defaults learning_rate=0.01, "
                     f"num_iterations=1000; its signature has {defaults}")
-    got, _ = _isolated(function, COURSE, num_iterations=1)
+    got, _, _ = _watched(function, COURSE, num_iterations=1)
     checks.check_scalar(got, 0.2, call=_describe_descent(name, COURSE, None, 1),
                         name="w after one step from w = 0", rtol=1e-5, atol=1e-6,
                         mistakes={"two steps (a loop that runs once too often)": _gd_iterate(COURSE, 0.01, 2),
@@ -106,7 +87,7 @@ _ITERATE_CASES = [  # coefficients, learning rate, steps
 
 def _check_iterates(impl: ModuleType, name: str) -> None:
     for coefficients, learning_rate, steps in _ITERATE_CASES:
-        got, _ = _isolated(getattr(impl, name), coefficients, learning_rate=learning_rate,
+        got, _, _ = _watched(getattr(impl, name), coefficients, learning_rate=learning_rate,
                            num_iterations=steps)
         checks.check_scalar(
             got, _gd_iterate(coefficients, learning_rate, steps),
@@ -133,7 +114,7 @@ def _check_minimum(impl: ModuleType, name: str) -> None:
     for coefficients in _MINIMUM_CASES:
         x0, x1, _ = coefficients.ravel()
         learning_rate = 0.3 / x0  # |1 - 2*x0*learning_rate| = 0.4: 30 steps leave 1e-12 of the way
-        got, _ = _isolated(getattr(impl, name), coefficients, learning_rate=learning_rate,
+        got, _, _ = _watched(getattr(impl, name), coefficients, learning_rate=learning_rate,
                            num_iterations=30)
         checks.check_scalar(got, -x1 / (2.0 * x0),
                             call=_describe_descent(name, coefficients, learning_rate, 30),
@@ -159,7 +140,7 @@ def test_minimize_cost_graph_reaches_the_closed_form_minimum(impl):
 @graded(TASK + "minimize_cost_graph", points=2)
 def test_minimize_cost_graph_leaves_eager_execution_and_default_graph_alone(impl):
     call = _describe_descent("minimize_cost_graph", COURSE, None, 1000)
-    got, problems = _isolated(impl.minimize_cost_graph, COURSE)
+    got, problems, _ = _watched(impl.minimize_cost_graph, COURSE)
     if problems:
         checks.fail(f"{call}: " + "; ".join(problems) + ". The rest of the program (every other "
                     "exercise and test) runs in TensorFlow 2's eager mode and must find it as it was.")
@@ -241,7 +222,7 @@ def test_linear_function_shape_and_values(impl):
     X, W, b = _linear_inputs(n_x=3, n_y=4, m=5, seed=0)
     call = checks.call("linear_function", X=X, W=W, b=b)
     try:
-        got, _ = _isolated(impl.linear_function, X, W, b)
+        got, _, _ = _watched(impl.linear_function, X, W, b)
     except tf.errors.InvalidArgumentError as err:
         reason = str(err)[str(err).find("Matrix size"):].split(" [Op")[0]
         checks.fail(f"{call} raised InvalidArgumentError ({reason}): W (n_y, n_x) multiplies "
@@ -254,7 +235,7 @@ def test_linear_function_shape_and_values(impl):
 def test_linear_function_multiplies_w_on_the_left(impl):
     X, W, b = _linear_inputs(n_x=3, n_y=3, m=3, seed=1)  # square: every order of product runs
     call = checks.call("linear_function", X=X, W=W, b=b)
-    got, _ = _isolated(impl.linear_function, X, W, b)
+    got, _, _ = _watched(impl.linear_function, X, W, b)
     X, W, b = (a.astype(np.float64) for a in (X, W, b))
     checks.check_close(got, W @ X + b, call=call, name="Y = W X + b", rtol=1e-5, atol=1e-5,
                        mistakes={"X W + b (the product in the wrong order)": X @ W + b,
@@ -280,7 +261,7 @@ def linear_no_bias(ref):
 def test_sigmoid_matches_tf_nn_sigmoid(impl):
     for dtype in (np.float32, np.float64):
         z = np.linspace(-12.0, 12.0, 13).reshape(1, 13).astype(dtype)
-        got, _ = _isolated(impl.sigmoid, z)
+        got, _, _ = _watched(impl.sigmoid, z)
         checks.check_close(got, tf.nn.sigmoid(z.astype(np.float64)).numpy(),
                            call=f"sigmoid(z) with z a {np.dtype(dtype).name} array of shape (1, 13)",
                            rtol=1e-5, atol=1e-7,
@@ -293,7 +274,7 @@ def test_sigmoid_of_integers_is_a_float(impl):
     for z in (0, -1, np.array([-3, -1, 0, 2, 5])):
         call = f"sigmoid({z!r})"
         try:
-            got, _ = _isolated(impl.sigmoid, z)
+            got, _, _ = _watched(impl.sigmoid, z)
         except (tf.errors.InvalidArgumentError, TypeError) as err:
             checks.fail(f"{call} raised {type(err).__name__}: {str(err).splitlines()[0][:160]}. TensorFlow's "
                         "sigmoid is defined on floats: tf.cast(z, tf.float32) first")
@@ -335,7 +316,7 @@ def _check_float(got: Any, call: str) -> None:
 def test_one_hot_matrix_single_label_is_a_vector_of_length_depth(impl):
     for label, depth in [(0, 4), (1, 4), (2, 4), (3, 4), (7, 10), (0, 1)]:
         call = f"one_hot_matrix({label}, depth={depth})"
-        got, _ = _isolated(impl.one_hot_matrix, label, depth)
+        got, _, _ = _watched(impl.one_hot_matrix, label, depth)
         _check_float(got, call)
         checks.check_close(got, np.eye(depth)[label], call=call, name="the one-hot vector")
 
@@ -344,7 +325,7 @@ def test_one_hot_matrix_single_label_is_a_vector_of_length_depth(impl):
 def test_one_hot_matrix_labels_become_columns(impl):
     for labels, depth in [(np.array([2, 0, 1, 2, 3, 0]), 4), (np.array([1, 0, 3]), 7)]:
         call = f"one_hot_matrix({labels.tolist()}, depth={depth})"
-        got, _ = _isolated(impl.one_hot_matrix, labels, depth)
+        got, _, _ = _watched(impl.one_hot_matrix, labels, depth)
         _check_float(got, call)
         checks.check_close(got, np.eye(depth)[labels].T, call=call,
                            name="Y (depth, m), column j encoding label j")
@@ -391,7 +372,7 @@ def _parameters(got: Any, layer_dims: list[int], call: str) -> dict[str, np.ndar
 def test_initialize_parameters_variables_shapes_and_zero_biases(impl):
     for layer_dims in ([6, 5, 4, 3], [3, 2]):
         call = f"initialize_parameters({layer_dims}, seed=0)"
-        got, _ = _isolated(impl.initialize_parameters, layer_dims, 0)
+        got, _, _ = _watched(impl.initialize_parameters, layer_dims, 0)
         arrays = _parameters(got, layer_dims, call)
         for key, array in arrays.items():
             if key.startswith("b") and np.any(array != 0):
@@ -405,7 +386,7 @@ def test_initialize_parameters_variables_shapes_and_zero_biases(impl):
 def test_initialize_parameters_draws_glorot_normal_weights(impl):
     layer_dims = [400, 300, 200]
     call = f"initialize_parameters({layer_dims}, seed=3)"
-    got, _ = _isolated(impl.initialize_parameters, layer_dims, 3)
+    got, _, _ = _watched(impl.initialize_parameters, layer_dims, 3)
     arrays = _parameters(got, layer_dims, call)
     for l in (1, 2):
         fan_in, fan_out = layer_dims[l - 1], layer_dims[l]
@@ -432,7 +413,7 @@ def test_initialize_parameters_is_reproducible_from_the_seed(impl):
     layer_dims = [5, 4, 3]
     draws = {}
     for seed in (1, 1, 2):
-        got, _ = _isolated(impl.initialize_parameters, layer_dims, seed)
+        got, _, _ = _watched(impl.initialize_parameters, layer_dims, seed)
         draws.setdefault(seed, []).append(_parameters(got, layer_dims, f"initialize_parameters({layer_dims}, seed={seed})"))
     first, again = draws[1]
     for key in first:
@@ -516,7 +497,7 @@ def test_forward_propagation_matches_numpy(impl):
     for layer_dims, m, seed in [([5, 7, 6, 4], 9, 0), ([3, 4, 4, 2], 1, 1)]:
         X, parameters = _network(layer_dims, m, seed)
         call = checks.call("forward_propagation", X=X) + f" and parameters for layers {layer_dims}"
-        got, _ = _isolated(impl.forward_propagation, tf.constant(X), parameters)
+        got, _, _ = _watched(impl.forward_propagation, tf.constant(X), parameters)
         relu, sigmoid = (lambda Z: np.maximum(Z, 0.0)), scipy.special.expit
         checks.check_close(got, _numpy_forward(X, parameters), call=call, name="the logits Z3",
                            rtol=1e-4, atol=1e-4,
@@ -561,7 +542,7 @@ def test_compute_total_loss_matches_keras_summed_over_examples(impl):
     logits = (3.0 * np.random.default_rng(0).normal(size=(n_y, m))).astype(np.float32)
     labels = _labels(n_y, m, seed=1)
     call = checks.call("compute_total_loss", logits=logits, labels=labels)
-    got, _ = _isolated(impl.compute_total_loss, tf.constant(logits), tf.constant(labels))
+    got, _, _ = _watched(impl.compute_total_loss, tf.constant(logits), tf.constant(labels))
     softmax = scipy.special.softmax(logits.astype(np.float64), axis=0)
     no_transpose = keras.losses.categorical_crossentropy(labels.astype(np.float64), logits.astype(np.float64),
                                                          from_logits=True)
@@ -580,7 +561,7 @@ def test_compute_total_loss_is_exact_for_confidently_wrong_logits(impl):
     logits = np.array([[40.0, -40.0, 0.0], [-40.0, 40.0, 0.0], [0.0, 0.0, 30.0]], dtype=np.float32)
     labels = np.eye(3, dtype=np.float32)[[1, 0, 2]].T  # the first two examples are confidently wrong
     call = checks.call("compute_total_loss", logits=logits, labels=labels) + " (logits of +-40)"
-    got, _ = _isolated(impl.compute_total_loss, tf.constant(logits), tf.constant(labels))
+    got, _, _ = _watched(impl.compute_total_loss, tf.constant(logits), tf.constant(labels))
     expected = float(np.sum(scipy.special.logsumexp(logits.astype(np.float64), axis=0)
                             - np.sum(labels * logits, axis=0)))  # -log softmax of the true class
     probabilities = tf.nn.softmax(logits, axis=0).numpy()
@@ -664,12 +645,10 @@ def _run_model(impl: ModuleType, name: str, *, again: bool = False) -> tuple[tup
     """
     arguments, description = _model_arguments(name)
     if again or (impl, name) not in _RUNS:
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            result, problems = _isolated(impl.model, **arguments)
+        result, problems, printed = _watched(impl.model, **arguments)
         if again:
-            return _checked_result(result, description), arguments, description, printed.getvalue(), problems
-        _RUNS[impl, name] = (result, printed.getvalue(), problems)
+            return _checked_result(result, description), arguments, description, printed, problems
+        _RUNS[impl, name] = (result, printed, problems)
     result, printed, problems = _RUNS[impl, name]
     return _checked_result(result, description), arguments, description, printed, problems
 
@@ -781,13 +760,8 @@ def test_model_takes_an_adam_step_per_minibatch(impl):
 
 @graded(TASK + "model", points=1)
 def test_model_is_reproducible_and_leaves_global_state_alone(impl):
-    seed = context.global_seed()
-    tf.random.set_seed(None)  # an earlier test's global seed would make even an unseeded shuffle repeat
-    try:
-        (_, first, *_), _, description, _, problems = _run_model(impl, "small", again=True)
-        (_, second, *_), _, _, _, problems_again = _run_model(impl, "small", again=True)
-    finally:
-        tf.random.set_seed(seed)
+    (_, first, *_), _, description, _, problems = _run_model(impl, "small", again=True)
+    (_, second, *_), _, _, _, problems_again = _run_model(impl, "small", again=True)
     description += ", called twice"
     if problems or problems_again:
         checks.fail(f"{description}: " + "; ".join(problems or problems_again))

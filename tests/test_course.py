@@ -336,13 +336,13 @@ def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_n
         spares = {}
         for case in ("honest", "patch_numpy"):
             folder = corpus / case
-            session = isolation.session(folder, "c2w3_softmax", f"{case}/")
+            session = isolation.session(folder, "c2w3_softmax", f"{case}/", owner=case)
             assert session is not None
             RemoteModule(session).softmax(np.zeros((2, 3)))  # imports the module, runs student code
             isolation.finish(folder, "c2w3_softmax", reuse=True)
-            spares[case] = isolation.spares.get(folder)
+            spares[case] = isolation.spares.get(case)
         assert spares["honest"] is not None and spares["patch_numpy"] is None
-        session = isolation.session(corpus / "honest", "c2w3_batch_norm", "honest/")
+        session = isolation.session(corpus / "honest", "c2w3_batch_norm", "honest/", owner="honest")
         assert session is not None
         Z = np.arange(6.0).reshape(2, 3)
         Z_tilde, _ = RemoteModule(session).batchnorm_forward(Z, np.ones((2, 1)), np.zeros((2, 1)))

@@ -116,7 +116,7 @@ def test_impl_path_grades_a_partial_submission_and_explains_missing_modules(toy:
     submission.mkdir()
     result = toy.runpytest_subprocess(f"--impl={submission}")
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines([f"*toy.double: toy.py is not in {submission}: not attempted*"])
+    result.stdout.fnmatch_lines(["*toy.double: toy.py is not in student/: not attempted*"])
     (submission / "toy.py").write_text("def double(x):\n    return 2 * x\n")
     result = toy.runpytest_subprocess(f"--impl={submission}")
     result.assert_outcomes(passed=1, failed=1)
@@ -129,7 +129,7 @@ def test_impl_path_reports_an_import_error_without_stopping_the_run(toy: pytest.
     (submission / "toy.py").write_text("import sys\nsys.exit(3)\n")
     result = toy.runpytest_subprocess(f"--impl={submission}")
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*importing toy.py failed: SystemExit: 3*"])
+    result.stdout.fnmatch_lines(["*importing student/toy.py called sys.exit(3): a module must not exit*"])
 
 
 def test_default_impl_is_the_exercises_folder(toy: pytest.Pytester) -> None:

@@ -39,11 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from grader import split_task
+from grader.stubgen import generate
 from grader.results import (GradingRun, TestOutcome, gradescope, junit_xml, module_rank, run_to_json,
                             task_rank, write_atomically)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".course"
+EXERCISES = ROOT / "exercises"  # what `course check` grades: the student's own files
 DEFAULT_TIME_LIMIT, DEFAULT_IMPORT_LIMIT, DEFAULT_MEMORY_MIB = 30.0, 60.0, 2048
 MESSAGE_LINES = 14  # of a failure message in the table output
 
@@ -374,7 +376,7 @@ def _limits(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    folder = Path(args.impl).resolve() if args.impl else ROOT / "exercises"
+    folder = Path(args.impl).resolve() if args.impl else EXERCISES
     cache_ok = (STATE / "catalog.json").is_file()
     if args.selectors:
         if cache_ok:
@@ -575,15 +577,18 @@ fi
 exit $status
 """
 
-ZIP_FOLDERS = ("grader", "exercises", "hints")
+ZIP_FOLDERS = ("grader", "hints")
 
 
 def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
-    """The zip's files: the two scripts, the grader, the stubs, the hints, the graded tests."""
+    """The zip's files: the two scripts, the grader, the stubs (generated afresh from solutions/,
+    whatever exercises/ holds now), the hints, the graded tests."""
     files: dict[str, bytes] = {"setup.sh": SETUP_SH.encode(), "run_autograder": RUN_AUTOGRADER.encode()}
     for name in ("requirements.txt", "pyproject.toml", "README.md"):
         if (root / name).is_file():
             files[name] = (root / name).read_bytes()
+    for path, text in generate(root / "solutions", root / "exercises").items():
+        files[str(path.relative_to(root))] = text.encode()
     for folder in ZIP_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml", ".md"):
@@ -646,7 +651,7 @@ def build_parser() -> argparse.ArgumentParser:
     hint.set_defaults(run=command_hint)
 
     grade = commands.add_parser("grade", help="score a submission folder (writes results.json)")
-    grade.add_argument("--submission", default=str(ROOT / "exercises"), metavar="DIR",
+    grade.add_argument("--submission", default=str(EXERCISES), metavar="DIR",
                        help="folder with some or all module files (default: exercises/)")
     grade.add_argument("--results", metavar="FILE", help="write Gradescope's results.json here")
     grade.add_argument("--junit", metavar="FILE", help="write JUnit XML here (with --submissions: any value "

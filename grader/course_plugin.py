@@ -154,11 +154,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
-    protect = [] if course.audit else [
+    protect = [] if course.audit else [  # the audit runs our own code: the checkout stays as it is
         state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
         Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
     work_dir = config.getoption("work_dir")
-    course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None, trusted=course.audit,
+    course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None,
                                  preload=AUDIT_PRELOAD if course.audit else None)
     first = next(iter(course.folders), plugin.REFERENCE)
     course.isolation.warm(course.owner(first), course.folder(first))  # imports overlap with collection

@@ -193,7 +193,7 @@ class Sandbox:
         work_dir: where to make this run's folders (default: the system's temporary folder).
     """
 
-    def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None, trusted: bool = False) -> None:
+    def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None) -> None:
         self.private = Path(tempfile.mkdtemp(prefix="course-grader-", dir=work_dir))  # 0700: ours alone
         self.shared = Path(tempfile.mkdtemp(prefix="course-worker-", dir=work_dir))
         self.is_root = os.geteuid() == 0
@@ -201,12 +201,10 @@ class Sandbox:
         self.notes: list[str] = []
         self.protected: list[Path] = []
         self.staged: dict[Path, Path] = {}  # submission folder -> its copy that workers read
-        if self.is_root and not trusted:
-            self._choose_user()
-        if trusted:
-            self.notes.append("auditing the suite: the references, stubs and mutants run in worker "
-                              "processes as for a student, under the current user")
-        elif self.mode == "self":
+        protect = list(protect)
+        if self.is_root:
+            self._choose_user(closed=bool(protect))
+        if self.mode == "self":
             self.notes.append("not running as root: the student's code runs as the current user in "
                               "separate processes; it cannot change a verdict, but it can read files "
                               "this user can read (grade as root, e.g. in a container, to close that)"
@@ -216,7 +214,7 @@ class Sandbox:
             self._protect(protect)
         self.runtime = self._stage_runtime()
 
-    def _choose_user(self) -> None:
+    def _choose_user(self, closed: bool) -> None:
         base = os.getpid() % 2**22
         methods = (["setpriv"] if shutil.which("setpriv") else []) + ["python"]
         for mode, uid, gid in (("unique", UID_BASE + base * SLOTS, GID_BASE + base), ("nobody", NOBODY, NOBODY)):
@@ -232,8 +230,8 @@ class Sandbox:
                 os.chown(self.shared, 0, gid)
                 os.chmod(self.shared, 0o750 if mode == "unique" else 0o755)
                 who = "its own unprivileged user id" if mode == "unique" else "user nobody"
-                self.notes.append(f"running as root: the student's code runs as {who}, with no access to "
-                                  "the solutions, the tests or the results")
+                self.notes.append(f"running as root: the student's code runs as {who}" + (
+                    ", with no access to the solutions, the tests or the results" if closed else ""))
                 return
         self.mode, self.gid = "self", None
 
@@ -1174,9 +1172,9 @@ class Isolation:
     """
 
     def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = (),
-                 work_dir: Path | None = None, *, trusted: bool = False, preload: str | None = None) -> None:
+                 work_dir: Path | None = None, *, preload: str | None = None) -> None:
         self.limits = limits or Limits()
-        self.sandbox = Sandbox(protect, work_dir, trusted)
+        self.sandbox = Sandbox(protect, work_dir)
         self.preload = preload
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None

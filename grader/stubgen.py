@@ -17,8 +17,14 @@ misplaced markers are an error that names the file and line.
 
 Usage::
 
-    python -m grader.stubgen            # rewrite exercises/ from solutions/
-    python -m grader.stubgen --check    # exit 1 if exercises/ is not what would be generated
+    python -m grader.stubgen            # write the stubs that changed; never a file you edited
+    python -m grader.stubgen --check    # exit 1 if a stub is not what would be generated
+    python -m grader.stubgen --force    # write every stub; an edited file is kept as NAME.py.orig-TIME
+
+A student's work is never lost: an exercise whose file differs from its stub as committed in git
+(the student wrote code in it) is left alone unless ``--force``, which keeps a copy first; and
+``--check`` accepts a stub when either the file or its committed version is what would be
+generated, so ``make test`` passes on a student's tree with every exercise edited.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,21 +153,65 @@ def generate(solutions: Path, exercises: Path) -> dict[Path, str]:
     return stubs
 
 
+def committed(path: Path) -> str | None:
+    """The text of ``path`` as committed in git (HEAD), or None (untracked, or not a checkout)."""
+    try:
+        found = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+                               capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found.stdout.decode() if found.returncode == 0 else None
+
+
+def edited(path: Path, stub: str) -> bool:
+    """True when ``path`` holds work of its own: neither the new stub nor the committed one."""
+    if not path.exists():
+        return False
+    text = path.read_text()
+    return text != stub and text != committed(path)
+
+
 def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
-    """Names of stubs that are missing, stale or have no solution; empty when in sync."""
+    """Names of stubs that are missing, stale or have no solution; empty when in sync.
+
+    A stub is in sync when the file or its committed version is the generated text: a student's
+    edits to exercises/ are their work, not staleness.
+    """
     stubs = generate(solutions, exercises)
-    problems = [f"{path.name}: missing" for path in stubs if not path.exists()]
-    problems += [f"{path.name}: differs from the generated stub"
-                 for path, text in stubs.items() if path.exists() and path.read_text() != text]
+    problems = [f"{path.name}: missing" for path in stubs if not path.exists() and committed(path) is None]
+    problems += [f"{path.name}: differs from the generated stub" for path, text in stubs.items()
+                 if path.exists() and path.read_text() != text and committed(path) != text]
     problems += [f"{path.name}: has no solution in {solutions.name}/"
                  for path in sorted(exercises.glob("*.py"))
                  if path.name != "__init__.py" and path not in stubs]
     return problems
 
 
+def write(stubs: dict[Path, str], force: bool) -> tuple[list[Path], list[Path], list[Path]]:
+    """Write the stubs that changed: ``(written, kept, backups)``. A file with work of its own is
+    kept, or with ``force`` copied to ``NAME.py.orig-TIME`` before the stub replaces it."""
+    written, kept, backups = [], [], []
+    for path, text in stubs.items():
+        if path.exists() and path.read_text() == text:
+            continue
+        if edited(path, text):
+            if not force:
+                kept.append(path)
+                continue
+            backup = path.with_name(f"{path.name}.orig-{time.strftime('%Y%m%d-%H%M%S')}")
+            backup.write_text(path.read_text())
+            backups.append(backup)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        written.append(path)
+    return written, kept, backups
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.stubgen", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only check that exercises/ is in sync")
+    parser.add_argument("--force", action="store_true",
+                        help="also replace exercises you edited (each is kept as NAME.py.orig-TIME first)")
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
     args = parser.parse_args(argv)
@@ -175,10 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     except MarkerError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    args.exercises.mkdir(parents=True, exist_ok=True)
-    for path, text in stubs.items():
-        path.write_text(text)
-    print(f"wrote {len(stubs)} stubs to {args.exercises}", file=sys.stderr)
+    written, kept, backups = write(stubs, args.force)
+    for backup in backups:
+        print(f"kept your version of {backup.name.partition('.orig-')[0]} as {backup}", file=sys.stderr)
+    for path in kept:
+        print(f"left {path} as it is: it has your code (--force replaces it and keeps a copy)", file=sys.stderr)
+    print(f"wrote {len(written)} of {len(stubs)} stubs to {args.exercises}", file=sys.stderr)
     return 0
 
 

@@ -27,6 +27,7 @@ from grader import codec, course, graded, results
 from grader.codec import DecodeError, EncodeError, Frame
 from grader.isolation import RemoteObject, StudentError, _config_allowed, rebuild_keras, student_error
 from grader.results import FunctionResult, GradingRun, TestOutcome
+from grader.stubgen import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SOFTMAX_TASKS = ("--task", "c2w3_softmax.softmax", "--task", "c2w3_softmax.hardmax")
@@ -244,9 +245,18 @@ def test_hidden_tests_are_marked_and_count() -> None:
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private .course/ folder, so that tests never touch the student's status."""
+    """A private .course/ folder and freshly generated stubs in place of exercises/, so that tests
+    never touch the student's status, nor depend on what the student has written."""
     monkeypatch.setattr(course, "STATE", tmp_path / ".course")
+    monkeypatch.setattr(course, "EXERCISES", _fresh_stubs(tmp_path / "exercises"))
     return tmp_path / ".course"
+
+
+def _fresh_stubs(folder: Path) -> Path:
+    folder.mkdir()
+    for path, text in generate(ROOT / "solutions", folder).items():
+        path.write_text(text)
+    return folder
 
 
 def test_hint_shows_the_next_hint_each_time(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -295,7 +305,7 @@ def test_grade_gives_the_references_full_marks(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_results_are_written_when_the_grading_process_dies(tmp_path: Path) -> None:
-    code = course.main(["grade", "--submission", str(ROOT / "exercises"), "--results", str(tmp_path / "r.json"),
+    code = course.main(["grade", "--submission", str(_fresh_stubs(tmp_path / "stubs")), "--results", str(tmp_path / "r.json"),
                         "--total-time-limit", "0.5"])
     assert code == 3
     data = json.loads((tmp_path / "r.json").read_text())

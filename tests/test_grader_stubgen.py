@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -96,10 +97,33 @@ def test_check_reports_stale_missing_and_orphan_stubs(tmp_path: Path) -> None:
     problems = stubgen.out_of_sync(solutions, exercises)
     assert problems == ["b.py: missing", "a.py: differs from the generated stub",
                         "orphan.py: has no solution in solutions/"]
-    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    assert stubgen.main(["--force", "--solutions", str(solutions), "--exercises", str(exercises)]) == 0
     (exercises / "orphan.py").unlink()
+    next(exercises.glob("a.py.orig-*")).unlink()  # the hand edit, kept by --force
     assert stubgen.out_of_sync(solutions, exercises) == []
     assert stubgen.main(["--check", "--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+
+
+def test_regenerating_never_loses_a_students_edits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    (solutions / "a.py").write_text(SOLUTION)
+    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "s"],
+                   check=True)
+    (exercises / "a.py").write_text("my answer\n")  # the student's work
+    assert stubgen.out_of_sync(solutions, exercises) == []  # the committed stub is in sync
+    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    assert (exercises / "a.py").read_text() == "my answer\n"
+    assert "has your code" in capsys.readouterr().err
+    (solutions / "a.py").write_text(SOLUTION.replace("return", "return  "))  # a changed reference
+    assert stubgen.out_of_sync(solutions, exercises) == ["a.py: differs from the generated stub"]
+    assert stubgen.main(["--force", "--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    backups = list(exercises.glob("a.py.orig-*"))
+    assert len(backups) == 1 and backups[0].read_text() == "my answer\n"
+    assert stubgen.out_of_sync(solutions, exercises) == []
 
 
 def test_main_exits_2_with_the_marker_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,7 +38,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from grader import split_task
+from grader import split_task, submission
+from grader.isolation import work_parent
 from grader.stubgen import generate
 from grader.results import (GradingRun, TestOutcome, gradescope, junit_xml, module_rank, run_to_json,
                             task_rank, write_atomically)
@@ -79,17 +80,6 @@ def known_modules(root: Path = ROOT) -> list[str]:
     return sorted(names - {"__init__"}, key=module_rank)
 
 
-def find_submission(folder: Path, root: Path = ROOT) -> Path:
-    """The folder that holds the module files: ``folder`` itself or the first one below it."""
-    modules = set(known_modules(root))
-    if any((folder / f"{m}.py").is_file() for m in modules):
-        return folder
-    for path in sorted(folder.rglob("*.py")):
-        if path.stem in modules and "__MACOSX" not in path.parts:
-            return path.parent
-    return folder
-
-
 def display_name(folder: Path) -> str:
     try:
         return f"{folder.resolve().relative_to(Path.cwd().resolve())}/"
@@ -97,15 +87,21 @@ def display_name(folder: Path) -> str:
         return f"{folder}/"
 
 
-def run_graded(folder: Path, tasks: Iterable[str] = (), **options: Any) -> GradingRun:
+def run_graded(folder: Path, tasks: Iterable[str] = (), prefix: str = "", **options: Any) -> GradingRun:
     """Grade one folder (see :func:`run_many`)."""
-    return run_many({"": folder}, tasks, **options)[""]
+    return run_many({"": folder}, tasks, prefix=prefix, **options)[""]
 
 
-def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_only: bool = False, time_limit: float = DEFAULT_TIME_LIMIT,
-             import_limit: float = DEFAULT_IMPORT_LIMIT, memory_mib: int = DEFAULT_MEMORY_MIB,
-             total_limit: float = 3600.0, debug: bool = False, root: Path = ROOT) -> dict[str, GradingRun]:
+def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_only: bool = False,
+             time_limit: float = DEFAULT_TIME_LIMIT, import_limit: float = DEFAULT_IMPORT_LIMIT,
+             memory_mib: int = DEFAULT_MEMORY_MIB, total_limit: float = 3600.0, debug: bool = False,
+             prefix: str = "", root: Path = ROOT) -> dict[str, GradingRun]:
     """Run the graded tests of each folder in one child pytest and read its report.
+
+    Each submission is read here, as :mod:`grader.submission` allows (regular files named like a
+    module, anywhere in the folder, no link followed), and copied into a private folder; the
+    child gets those copies and their names in a private file, never the submissions' own paths.
+    Messages name the files relative to the submission, after ``prefix`` (``exercises/``).
 
     Whatever happens to the child (a crash, the total time limit, an interrupt), the tests it
     collected and never finished come back failed with a message saying why, so a results file
@@ -114,17 +110,20 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     started = time.monotonic()
     private = Path(tempfile.mkdtemp(prefix="course-"))
     report, log_path = private / "report.jsonl", private / "pytest.log"
-    several = list(folders) != [""]
-    work = Path(tempfile.mkdtemp(prefix="course-work-"))  # isolation's folders, removed below
+    modules = known_modules(root)
+    found = {name: submission.scan(folder, modules) for name, folder in folders.items()}
+    (private / "staged").mkdir()
+    spec = [{"name": name, "folder": str(submission.stage(found[name], private / "staged" / str(number))),
+             "paths": found[name].paths, "problems": found[name].problems, "prefix": prefix}
+            for number, name in enumerate(folders)]
+    (private / "submissions.json").write_text(json.dumps(spec))
+    work = Path(tempfile.mkdtemp(prefix="course-work-", dir=work_parent()))  # isolation's folders, removed below
     os.chmod(work, 0o711)  # workers may pass through to their own folder, not list it
     command = [sys.executable, "-m", "pytest", f"--report={report}",
                f"--work-dir={work}",
                "-m", "graded", "-q", "--tb=no", "-p", "no:cacheprovider", "--continue-on-collection-errors",
                f"--rootdir={root}", "-c", str(root / "pyproject.toml"), *(f"--task={t}" for t in tasks)]
-    if several:
-        command += [f"--submission={name}={path}" for name, path in folders.items()]
-    else:
-        command += [f"--impl={folders['']}", f"--display={display_name(folders[''])}"]
+    command.append(f"--submissions-file={private / 'submissions.json'}")
     if collect_only:
         command.append("--collect-only")
     command += [f"--time-limit={time_limit}", f"--import-time-limit={import_limit}", f"--memory-limit={memory_mib}"]
@@ -148,8 +147,8 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     if collected is None and error is None:
         error = "the graded tests could not be collected"
     finished = {r.get("nodeid"): r for r in records if r.get("event") == "test"}
-    runs = {name: GradingRun(tests=[], notes=list((collected or {}).get("notes", [])), error=error,
-                             submission=str(path)) for name, path in folders.items()}
+    runs = {name: GradingRun(tests=[], notes=list((collected or {}).get("notes", [])) + found[name].notes,
+                             error=error, submission=str(path)) for name, path in folders.items()}
     for entry in (collected or {}).get("tests", []):
         run = runs.get(str(entry.get("submission", "")))
         if run is None:
@@ -388,7 +387,7 @@ def command_check(args: argparse.Namespace) -> int:
                     raise CourseError(f"no exercise module {selector.split('.')[0]!r}; `course list` shows them all")
     what = " ".join(args.selectors) or "every exercise"
     print(f"Checking {what} in {display_name(folder)} ...", file=sys.stderr)
-    run = run_graded(folder, args.selectors, **_limits(args))
+    run = run_graded(folder, args.selectors, prefix=display_name(folder), **_limits(args))
     if not run.tests:
         raise CourseError(run.error or f"no graded tests match {what}")
     status = load_status()
@@ -469,7 +468,7 @@ def _write_results(run: GradingRun, results: Path | None, junit: Path | None) ->
 def command_grade(args: argparse.Namespace) -> int:
     if args.submissions:
         return grade_many(args)
-    folder = find_submission(Path(args.submission).resolve())
+    folder = Path(args.submission).absolute()
     results = Path(args.results) if args.results else None
     junit = Path(args.junit) if args.junit else None
     try:
@@ -493,7 +492,7 @@ def grade_many(args: argparse.Namespace) -> int:
     one results.json per submission."""
     source = Path(args.submissions).resolve()
     out = Path(args.out or "graded").resolve()
-    folders = {p.name: find_submission(p) for p in sorted(source.iterdir()) if p.is_dir()}
+    folders = {p.name: p for p in sorted(source.iterdir()) if p.is_dir() or p.is_symlink()}  # a link: noted
     if not folders:
         raise CourseError(f"{source} has no submission folders")
     jobs = max(1, min(args.jobs, len(folders)))

@@ -5,8 +5,9 @@ Loaded by :mod:`grader.plugin` (its ``pytest_plugins``), so every graded run —
 processes (:mod:`grader.isolation`) and hands the tests a proxy of the module: one route.
 
 Options:
-    --submission NAME=DIR       grade several folders in this one session (repeatable): each
-                                graded test runs once per folder, folder after folder
+    --submissions-file FILE     the folders to grade (``course`` writes it; JSON: a list of
+                                ``{name, folder, paths, problems, prefix}``): each graded test
+                                runs once per folder, folder after folder
     --time-limit SECONDS        time the student's code may run in one test (default 30)
     --import-time-limit SECONDS time to import the student's module (default 60; TensorFlow is
                                 imported by the worker beforehand and does not count)
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,7 +33,6 @@ import pytest
 
 from grader import plugin, split_task
 from grader.isolation import Isolation, Limits, RemoteModule, StudentError, WorkerFailure
-from grader.loader import Unattempted
 
 PRINTED_CHARS = 1500  # of what the student's code printed, kept in a failed test's message
 _course_key = pytest.StashKey["_Course"]()
@@ -42,8 +41,8 @@ _record_key = pytest.StashKey[dict[str, Any]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "isolated grading (the course command)")
-    group.addoption("--submission", action="append", default=[], metavar="NAME=DIR",
-                    help="grade this folder too, under NAME (repeatable)")
+    group.addoption("--submissions-file", default=None, metavar="FILE",
+                    help="grade the folders this JSON file lists (written by `course`)")
     group.addoption("--time-limit", type=float, default=Limits.time, metavar="SECONDS",
                     help="time the student's code may run in one test (default %(default)s)")
     group.addoption("--import-time-limit", type=float, default=Limits.import_time, metavar="SECONDS",
@@ -54,10 +53,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="start the workers of the next N modules ahead of their tests (default 1)")
     group.addoption("--report", default=None, metavar="FILE",
                     help="write one JSON line per graded test to FILE")
-    group.addoption("--display", default=None, metavar="PREFIX",
-                    help="how messages name the student's folder, e.g. 'exercises/'")
     group.addoption("--work-dir", default=None, metavar="DIR",
                     help="where isolation keeps its folders (default: the temporary folder)")
+
+
+class NotGraded:
+    """Stands in for a module that is missing, or not a file that can be graded: every attribute
+    fails the test with the reason, and every other module is still graded."""
+
+    def __init__(self, module: str, reason: str, kind: str) -> None:
+        self._module, self._reason, self._kind = module, reason, kind
+
+    def __getattr__(self, name: str) -> Any:
+        raise WorkerFailure(f"{self._module}.{name}: {self._reason}", self._kind)
+
+    def __repr__(self) -> str:
+        return f"NotGraded({self._module!r})"
 
 
 Unit = tuple[str, str]  # (what is graded: a submission or an audit's variant, module): one worker's tests
@@ -77,17 +88,20 @@ class _Course:
         self.proxies: dict[Unit, RemoteModule] = {}
         self.audit = bool(config.getoption("audit"))
         self.folders: dict[str, Path] = {}
-        for entry in config.getoption("submission"):
-            name, equals, folder = entry.partition("=")
-            if not (equals and name and folder):
-                raise pytest.UsageError(f"--submission takes NAME=DIR. Received: {entry!r}")
-            self.folders[name] = Path(folder).expanduser().resolve()
-        self.several = bool(self.folders)
-        if self.several and self.audit:
-            raise pytest.UsageError("--submission grades students; --audit checks the suite")
-        if not (self.several or self.audit):  # one folder, the --impl one, under the name ""
+        self.paths: dict[str, dict[str, str]] = {}  # name -> module -> its path in the submission
+        self.problems: dict[str, dict[str, str]] = {}  # name -> module -> why it is not graded
+        self.prefixes: dict[str, str] = {}
+        listing = config.getoption("submissions_file")
+        for entry in json.loads(Path(listing).read_text()) if listing else []:
+            name = str(entry["name"])
+            self.folders[name] = Path(entry["folder"])
+            self.paths[name], self.problems[name] = dict(entry["paths"]), dict(entry["problems"])
+            self.prefixes[name] = str(entry.get("prefix", ""))
+        self.several = list(self.folders) not in ([], [""])
+        if self.folders and self.audit:
+            raise pytest.UsageError("--submissions-file grades students; --audit checks the suite")
+        if not (self.folders or self.audit):  # one folder, the --impl one, under the name ""
             self.folders[""] = plugin.folder_of(config, config.stash[plugin._state_key].impl)
-        self.display = config.getoption("display")
 
     def folder(self, name: str) -> Path:
         """The folder of a submission (by name) or of an audit's variant."""
@@ -105,19 +119,30 @@ class _Course:
             self.report.write(json.dumps(record) + "\n")
             self.report.flush()
 
-    def display_prefix(self, name: str) -> str:
-        if self.display is not None and not self.several:
-            return self.display
+    def display_prefix(self, name: str, module: str) -> str:
+        """How messages name the folder of ``module``: its place in the submission (after the
+        submission's prefix), or the folder relative to the working directory."""
+        if name in self.prefixes:
+            where = os.path.dirname(self.paths[name].get(module, ""))
+            return self.prefixes[name] + (f"{where}/" if where else "")
         folder = self.folder(name)
         try:
             return f"{folder.relative_to(Path.cwd())}/"
         except ValueError:
             return f"{folder}/"
 
+    def missing(self, name: str, module: str) -> NotGraded:
+        """What the tests of a module that will not run get: why, in the grader's words."""
+        problem = self.problems.get(name, {}).get(module)
+        if problem is not None:
+            return NotGraded(module, problem, "import")
+        where = self.display_prefix(name, module) or "the submission"
+        return NotGraded(module, f"{module}.py is not in {where}: not attempted", "missing")
+
     def prepare(self, unit: Unit, load: bool) -> None:
         name, module = unit
         assert self.isolation is not None
-        self.isolation.prepare(self.folder(name), module, self.display_prefix(name), load=load,
+        self.isolation.prepare(self.folder(name), module, self.display_prefix(name, module), load=load,
                                owner=self.owner(name))
 
 
@@ -126,7 +151,7 @@ def _submission(item: pytest.Item) -> str:
 
 
 @pytest.fixture
-def impl(request: pytest.FixtureRequest) -> RemoteModule | Unattempted:
+def impl(request: pytest.FixtureRequest) -> RemoteModule | NotGraded:
     """The module under test for this graded test's task, running in a worker process."""
     found = plugin._task(request.node)
     if found is None:
@@ -136,10 +161,10 @@ def impl(request: pytest.FixtureRequest) -> RemoteModule | Unattempted:
     name = course.name(request.node)
     if course.isolation is None:
         raise pytest.UsageError("graded tests run in worker processes; --collect-only starts none")
-    display = course.display_prefix(name)
-    session = course.isolation.session(course.folder(name), module, display, course.owner(name))
+    session = course.isolation.session(course.folder(name), module, course.display_prefix(name, module),
+                                       course.owner(name))
     if session is None:
-        return Unattempted(module, f"{module}.py is not in {display}: not attempted")
+        return course.missing(name, module)
     return course.proxies.setdefault((name, module), RemoteModule(session))
 
 
@@ -214,10 +239,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     notes = course.isolation.notes if course.isolation is not None else []
     course.write({"event": "collected", "tests": tests, "notes": notes, "isolated": course.isolation is not None})
     if course.isolation is not None:
-        wanted = {(course.folder(name), module) for name, module in course.order}
-        for key in list(course.isolation.sessions):
-            if key not in wanted:  # a guess at configure time that has no tests
-                course.isolation.finish(*key)
+        owners = {course.owner(name) for name, _ in course.order}
+        for owner in list(course.isolation.spares):
+            if owner not in owners:  # warmed at configure time, but no graded test was collected
+                course.isolation.take_spare(owner).close()  # type: ignore[union-attr]
         if course.order:
             course.prepare(course.order[0], load=True)
 
@@ -295,12 +320,7 @@ def explain(excinfo: pytest.ExceptionInfo[BaseException] | None, folder: Path) -
     if isinstance(error, pytest.skip.Exception):
         return "skipped", str(error.msg or "skipped")
     if isinstance(error, pytest.fail.Exception):
-        message = str(error.msg)
-        if "not attempted" in message:
-            return "missing", message
-        if re.search(r"importing \S+ failed", message):
-            return "import", message
-        return "check", message
+        return "check", str(error.msg)
     if isinstance(error, NotImplementedError):
         return "not_started", f"not written yet: NotImplementedError({error})"
     frames = [entry for entry in excinfo.traceback if str(folder) in str(entry.path)]

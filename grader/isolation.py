@@ -43,6 +43,7 @@ import pytest
 
 from grader import codec, effects
 from grader.codec import DecodeError, EncodeError, Encoder, Frame
+from grader.submission import NotRegular, read_regular, status
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_FILES = ("codec.py", "loader.py", "worker.py")
@@ -51,7 +52,7 @@ BOOTSTRAP = ("import sys; sys.path.insert(0, sys.argv[1]); "
              f"from {RUNTIME_PACKAGE}.worker import main; main(sys.argv[2:])")
 UID_BASE, GID_BASE, NOBODY = 1_000_000_000, 1_500_000_000, 65534
 PRELOAD_SECONDS = 300.0  # for the worker's own imports (TensorFlow), before any student code
-SLOTS = 8  # user ids per grading process: more than the workers it ever has alive at once
+IDS_PER_RUN = 1024  # user ids (one per worker started, in turn) and group ids (one per owner) of one run
 KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES", "KERAS_BACKEND",
             "TF_ENABLE_ONEDNN_OPTS", "OMP_NUM_THREADS")
 
@@ -183,8 +184,12 @@ def describe_call(name: str, args: Iterable[Any], kwargs: dict[str, Any]) -> str
 class Sandbox:
     """The grading run's folders, the workers' user ids, and how workers are started.
 
-    As root, each worker runs as its own user id (``UID_BASE`` + a number from this process id),
-    with a group id of this run, falling back to ``nobody`` where the system refuses such ids;
+    As root, each worker runs as a user id of its own (``UID_BASE`` + a number from this process
+    id and the worker's slot) in the group of its owner — one group per submission, so that a
+    worker can read its own submission's staged files and nothing of another's — falling back to
+    ``nobody`` where the system refuses such ids. Where the kernel allows it, each worker also gets
+    a mount namespace of its own, with fresh, size-bounded ``/tmp``, ``/var/tmp`` and ``/dev/shm``
+    that vanish with it; elsewhere the files its user left there are removed when it stops.
     ``protect`` paths that other users could read are made private (``chmod o-rwx``). Without
     root, workers run as the current user, and :attr:`notes` says so.
 
@@ -194,13 +199,15 @@ class Sandbox:
     """
 
     def __init__(self, protect: Iterable[Path] = (), work_dir: Path | None = None) -> None:
+        work_dir = work_dir or work_parent()
         self.private = Path(tempfile.mkdtemp(prefix="course-grader-", dir=work_dir))  # 0700: ours alone
         self.shared = Path(tempfile.mkdtemp(prefix="course-worker-", dir=work_dir))
         self.is_root = os.geteuid() == 0
-        self.mode, self.gid, self.method = "self", None, "python"
+        self.mode, self.method, self.private_tmp = "self", "python", False
         self.notes: list[str] = []
         self.protected: list[Path] = []
-        self.staged: dict[Path, Path] = {}  # submission folder -> its copy that workers read
+        self.owners: dict[str, int] = {}  # owner -> its number (its group)
+        self.staged: dict[str, Path] = {}  # owner -> the folder of its files that its workers read
         protect = list(protect)
         if self.is_root:
             self._choose_user(closed=bool(protect))
@@ -211,29 +218,32 @@ class Sandbox:
                               if not self.is_root else
                               "could not switch to an unprivileged user: the student's code runs as root")
         else:
+            os.chmod(self.shared, 0o711)  # workers pass through to their own folders, and list none
             self._protect(protect)
         self.runtime = self._stage_runtime()
 
     def _choose_user(self, closed: bool) -> None:
-        base = os.getpid() % 2**22
         methods = (["setpriv"] if shutil.which("setpriv") else []) + ["python"]
-        for mode, uid, gid in (("unique", UID_BASE + base * SLOTS, GID_BASE + base), ("nobody", NOBODY, NOBODY)):
+        visible = not any(self.shared.resolve().is_relative_to(Path(t).resolve()) for t in SHARED_TMP)
+        for mode in ("unique", "nobody"):
             for method in methods:
-                self.mode, self.gid, self.method = mode, gid, method
-                try:
-                    probe = self.popen([sys.executable, "-I", "-S", "-c", ""], 0, cwd="/", stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    if probe.wait(60) != 0:
+                namespaces = method == "setpriv" and visible and shutil.which("unshare")
+                for private_tmp in ((True, False) if namespaces else (False,)):
+                    self.mode, self.method, self.private_tmp = mode, method, private_tmp
+                    try:
+                        probe = self.popen([sys.executable, "-I", "-S", "-c", ""], 0, "", cwd="/",
+                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+                        if probe.wait(60) != 0:
+                            continue
+                    except (OSError, subprocess.SubprocessError):
                         continue
-                except (OSError, subprocess.SubprocessError):
-                    continue
-                os.chown(self.shared, 0, gid)
-                os.chmod(self.shared, 0o750 if mode == "unique" else 0o755)
-                who = "its own unprivileged user id" if mode == "unique" else "user nobody"
-                self.notes.append(f"running as root: the student's code runs as {who}" + (
-                    ", with no access to the solutions, the tests or the results" if closed else ""))
-                return
-        self.mode, self.gid = "self", None
+                    who = "its own unprivileged user id" if mode == "unique" else "user nobody"
+                    where = (", with private temporary folders" if private_tmp else "")
+                    self.notes.append(f"running as root: the student's code runs as {who}{where}" + (
+                        ", with no access to the solutions, the tests or the results" if closed else ""))
+                    return
+        self.mode, self.method, self.private_tmp = "self", "python", False
 
     def _protect(self, paths: Iterable[Path]) -> None:
         for path in paths:
@@ -248,75 +258,98 @@ class Sandbox:
             names = ", ".join(f"{p.name}/" if p.is_dir() else p.name for p in self.protected)
             self.notes.append(f"made {names} unreadable to other users (chmod o-rwx)")
 
-    def ids(self, slot: int) -> tuple[int, int] | None:
+    def ids(self, slot: int, owner: str) -> tuple[int, int] | None:
+        """The user and group a worker of ``owner`` in ``slot`` runs as (None: this user)."""
         if self.mode == "unique":
-            return UID_BASE + (os.getpid() % 2**22) * SLOTS + slot % SLOTS, int(self.gid or 0)
+            base = (os.getpid() % 2**16) * IDS_PER_RUN
+            number = self.owners.setdefault(owner, len(self.owners))
+            return UID_BASE + base + slot % IDS_PER_RUN, GID_BASE + base + number % IDS_PER_RUN
         if self.mode == "nobody":
             return NOBODY, NOBODY
         return None
 
-    def share(self, path: Path, directory: bool = False) -> Path:
-        """Let workers read ``path`` (in :attr:`shared`), but not write it."""
-        if self.mode != "self":
-            os.chown(path, 0, int(self.gid or 0))
-        os.chmod(path, (0o750 if directory else 0o640) if self.mode == "unique" else
-                 (0o755 if directory else 0o644) if self.mode == "nobody" else (0o700 if directory else 0o600))
+    def _share(self, path: Path, owner: str | None, directory: bool = False) -> Path:
+        """Let the workers of ``owner`` (None: every worker) read ``path``, but not write it."""
+        ids = self.ids(0, owner) if owner is not None else None
+        if ids is not None and self.mode == "unique":
+            os.chown(path, 0, ids[1])
+            os.chmod(path, 0o750 if directory else 0o640)
+        else:  # our own code (every worker may read it), or one user for every worker
+            os.chmod(path, (0o755 if directory else 0o644) if self.mode != "self" else
+                     (0o700 if directory else 0o600))
         return path
 
     def _stage_runtime(self) -> Path:
         """Copy the worker's own code where the worker can read it (the repository may not be)."""
         runtime = self.shared / "runtime"
         runtime.mkdir()
-        self.share(runtime, directory=True)
+        self._share(runtime, None, directory=True)
         package = runtime / RUNTIME_PACKAGE
         package.mkdir()
-        self.share(package, directory=True)
+        self._share(package, None, directory=True)
         (package / "__init__.py").write_text("")
-        self.share(package / "__init__.py")
+        self._share(package / "__init__.py", None)
         for name in RUNTIME_FILES:
             shutil.copyfile(ROOT / "grader" / name, package / name)
-            self.share(package / name)
+            self._share(package / name, None)
         return runtime
 
-    def stage(self, source: Path, module: str) -> Path:
-        """A copy of the student's module file that the worker can read but not change."""
-        folder = self.staged.get(source.parent)
+    def stage(self, source: Path, module: str, owner: str) -> Path:
+        """A copy of a student's module file that only the workers of ``owner`` can read, none
+        can change. The source is read as a regular file only (:func:`submission.read_regular`).
+
+        Raises:
+            submission.NotRegular: the source is a link, a pipe, a folder or too large.
+        """
+        data = read_regular(source)
+        folder = self.staged.get(owner)
         if folder is None:
-            folder = self.staged[source.parent] = self.shared / f"submission-{len(self.staged)}"
-            folder.mkdir()
-            self.share(folder, directory=True)
-        shutil.copyfile(source, folder / f"{module}.py")
-        self.share(folder / f"{module}.py")
+            folder = self.staged[owner] = Path(tempfile.mkdtemp(prefix="submission-", dir=self.shared))
+            self._share(folder, owner, directory=True)
+        (folder / f"{module}.py").write_bytes(data)
+        self._share(folder / f"{module}.py", owner)
         return folder
 
-    def home(self, slot: int, number: int) -> Path:
+    def unstage(self, owner: str) -> None:
+        """The owner is graded: its staged files go."""
+        folder = self.staged.pop(owner, None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def home(self, slot: int, owner: str, number: int) -> Path:
         """A fresh, writable home and working directory for one worker."""
         home = self.shared / f"home-{number}"
         home.mkdir()
-        ids = self.ids(slot)
+        ids = self.ids(slot, owner)
         if ids is not None:
             os.chown(home, *ids)
         os.chmod(home, 0o700)
         return home
 
-    def popen(self, command: list[str], slot: int, **kwargs: Any) -> subprocess.Popen[bytes]:
-        """Start ``command`` in its own process group, as the worker user of ``slot``.
+    def popen(self, command: list[str], slot: int, owner: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+        """Start ``command`` in its own process group, as the worker user of ``slot`` and ``owner``.
 
         ``setpriv`` (util-linux) also drops every capability for good and sets no_new_privs;
         without it, Python switches the user between fork and exec (in C, no Python code runs).
+        With :attr:`private_tmp`, ``unshare`` first gives the process its own mount namespace and
+        fresh temporary folders (as root, before the user switch).
         """
-        ids = self.ids(slot)
+        ids = self.ids(slot, owner)
         extra: dict[str, Any] = {}
         if ids is not None and self.method == "setpriv":
             command = ["setpriv", f"--reuid={ids[0]}", f"--regid={ids[1]}", "--clear-groups", "--no-new-privs",
                        "--inh-caps=-all", "--bounding-set=-all", "--", *command]
+            if self.private_tmp:
+                command = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", PRIVATE_TMP,
+                           "sh", *command]
         elif ids is not None:
             extra = {"user": ids[0], "group": ids[1], "extra_groups": []}
         return subprocess.Popen(command, process_group=0, close_fds=True, **extra, **kwargs)
 
-    def sweep(self, slot: int) -> None:
-        """Kill every process of a worker's user id: children that left its process group too."""
-        ids = self.ids(slot)
+    def sweep(self, slot: int, owner: str) -> None:
+        """Kill every process of a worker's user id (children that left its process group too),
+        and remove what it left in the shared temporary folders."""
+        ids = self.ids(slot, owner)
         if ids is None or self.mode != "unique":
             return
         for entry in Path("/proc").iterdir():
@@ -332,10 +365,48 @@ class Sandbox:
                     os.kill(int(entry.name), signal.SIGKILL)
                 except OSError:
                     pass
+        if not self.private_tmp:
+            for folder in SHARED_TMP:
+                _remove_owned(Path(folder), ids[0])
 
     def close(self) -> None:
         shutil.rmtree(self.private, ignore_errors=True)
         shutil.rmtree(self.shared, ignore_errors=True)
+
+
+SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+PRIVATE_TMP = ("for d in " + " ".join(SHARED_TMP) + "; do mount -t tmpfs -o size=64m,nr_inodes=4096,mode=1777 "
+               'tmpfs "$d" || exit 97; done; cd /tmp && exec "$@"')
+
+
+def work_parent() -> Path | None:
+    """Where a grading run keeps its folders: outside the temporary folders that a worker's
+    private mount namespace hides (``/run``, as root), else the system's temporary folder."""
+    run = Path("/run")
+    return run if os.geteuid() == 0 and run.is_dir() and os.access(run, os.W_OK) else None
+
+
+def _remove_owned(folder: Path, uid: int, depth: int = 0) -> None:
+    """Remove every entry below ``folder`` that ``uid`` owns, never following a link."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if info.st_uid == uid:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+        elif entry.is_dir(follow_symlinks=False) and depth < 8:
+            _remove_owned(Path(entry.path), uid, depth + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,13 +434,14 @@ _numbers = itertools.count(1)
 class WorkerProcess:
     """A started worker, its two pipes and its log; every wait has a deadline."""
 
-    def __init__(self, sandbox: Sandbox, slot: int, limits: Limits, preload: str) -> None:
-        self.sandbox, self.slot, self.limits = sandbox, slot, limits
+    def __init__(self, sandbox: Sandbox, slot: int, owner: str, limits: Limits, preload: str) -> None:
+        self.sandbox, self.slot, self.owner, self.limits = sandbox, slot, owner, limits
         self.folder: Path | None = None  # of the module it serves
         number = next(_numbers)
         self.log = open(sandbox.private / f"worker-{number}.log", "w+b")  # noqa: SIM115 - closed in stop()
-        home = sandbox.home(slot, number)
-        self.home = home
+        # a private /tmp, when the sandbox gives one, is the worker's home; else a fresh folder
+        self.home: Path | None = None if sandbox.private_tmp else sandbox.home(slot, owner, number)
+        home = self.home or Path("/tmp")
         env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
         env.update({"HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home), "USER": "student",
                     "LOGNAME": "student", "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
@@ -379,9 +451,9 @@ class WorkerProcess:
         command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(sandbox.runtime), str(request_read),
                    str(reply_write), str(limits.memory), str(limits.cpu), str(limits.file_size), preload]
         try:
-            self.process = sandbox.popen(command, slot, pass_fds=(request_read, reply_write),
+            self.process = sandbox.popen(command, slot, owner, pass_fds=(request_read, reply_write),
                                          stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-                                         cwd=home, env=env)
+                                         cwd="/" if self.home is None else home, env=env)
         except BaseException:
             for fd in (self.send_fd, self.receive_fd):
                 os.close(fd)
@@ -538,7 +610,7 @@ class WorkerProcess:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except OSError:
                 pass
-        self.sandbox.sweep(self.slot)
+        self.sandbox.sweep(self.slot, self.owner)
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
@@ -549,7 +621,8 @@ class WorkerProcess:
             except OSError:
                 pass
         self.log.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def close(self) -> None:
         """Ask a healthy worker to exit, then make sure it did."""
@@ -872,11 +945,16 @@ class ModuleSession:
         if self.worker is not None or self.broken is not None:
             return
         if self.staged is None:
-            self.staged = self.isolation.sandbox.stage(self.folder / f"{self.module}.py", self.module)
+            try:
+                self.staged = self.isolation.sandbox.stage(self.folder / f"{self.module}.py", self.module, self.owner)
+            except OSError as err:
+                self.broken = WorkerFailure(f"{self.display_file} cannot be graded: it is {err}" if isinstance(
+                    err, NotRegular) else f"{self.display_file} cannot be read ({err.strerror})", "import")
+                return
         self.worker = self.isolation.take_spare(self.owner)
         if self.worker is None:
-            self.worker = WorkerProcess(self.isolation.sandbox, self.isolation.next_slot(), self.limits,
-                                        self.isolation.preload_for(self.folder))
+            self.worker = WorkerProcess(self.isolation.sandbox, self.isolation.next_slot(), self.owner,
+                                        self.limits, self.isolation.preload_for(self.folder))
         self.generation += 1
         self.mirrors.clear()
         self.synced.clear()
@@ -894,6 +972,8 @@ class ModuleSession:
         if self.broken is not None:
             raise self.broken
         self.activate()
+        if self.broken is not None:
+            raise self.broken
         worker = self.worker
         assert worker is not None
         if worker.ready is not None:
@@ -1186,33 +1266,42 @@ class Isolation:
         return self.sandbox.notes
 
     def next_slot(self) -> int:
-        return next(self._slots) % SLOTS
+        return next(self._slots) % IDS_PER_RUN
 
     def session(self, folder: Path, module: str, display: str, owner: str = "") -> ModuleSession | None:
         """The module's session, or None when the file is missing (not attempted).
 
-        ``owner``: whose code it is; a worker that stays clean serves the owner's next module.
+        ``owner``: whose code it is; a worker that stays clean serves the owner's next module. A
+        link or a special file named like the module is never opened: its tests fail, saying so.
         """
-        if not (folder / f"{module}.py").is_file():
+        found = status(folder / f"{module}.py")
+        if found == "missing":
             return None
         key = (folder, module)
         if key not in self.sessions:
-            self.sessions[key] = ModuleSession(self, folder, module, display, owner)
+            session = self.sessions[key] = ModuleSession(self, folder, module, display, owner)
+            if found != "file":
+                session.broken = WorkerFailure(f"{session.display_file} is {found}: only a regular file is "
+                                               "graded (submit the file itself)", "import")
         return self.sessions[key]
 
     def preload_for(self, folder: Path) -> str:
         """The trusted imports a worker does before the code: TensorFlow if any file uses it."""
         if self.preload is not None:
             return self.preload
-        uses_tf = any(re.search(r"\b(tensorflow|keras)\b", p.read_text(errors="replace"))
-                      for p in folder.glob("*.py"))
+        uses_tf = False
+        for path in folder.glob("*.py"):
+            try:
+                uses_tf = uses_tf or bool(re.search(rb"\b(tensorflow|keras)\b", read_regular(path)))
+            except OSError:
+                continue
         return "numpy" + (",tensorflow,keras" if uses_tf else "")
 
     def warm(self, owner: str, folder: Path) -> None:
         """Start a worker for ``owner`` now, so that its imports overlap with the grader's start."""
         if owner not in self.spares:
             try:
-                self.spares[owner] = WorkerProcess(self.sandbox, self.next_slot(), self.limits,
+                self.spares[owner] = WorkerProcess(self.sandbox, self.next_slot(), owner, self.limits,
                                                    self.preload_for(folder))
             except OSError:
                 pass
@@ -1247,10 +1336,11 @@ class Isolation:
         if session is None:
             return
         session.retire(reuse)
-        if not reuse:
+        if not reuse:  # the owner is graded: its workers and its staged files go
             spare = self.spares.pop(session.owner, None)
             if spare is not None:
                 spare.close()
+            self.sandbox.unstage(session.owner)
 
     def take_spare(self, owner: str) -> WorkerProcess | None:
         return self.spares.pop(owner, None)

@@ -11,31 +11,10 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import sys
-import traceback
 from pathlib import Path
 from types import ModuleType
 
 _counter = itertools.count()
-
-
-class Unattempted:
-    """Stands in for a module that is missing or does not import.
-
-    Any attribute access fails the running test with the reason, so each test of the module
-    fails with a message that says what happened while every other module is still graded.
-    """
-
-    def __init__(self, module: str, reason: str) -> None:
-        self._module = module
-        self._reason = reason
-
-    def __getattr__(self, name: str) -> object:
-        import pytest
-
-        pytest.fail(f"{self._module}.{name}: {self._reason}", pytrace=False)
-
-    def __repr__(self) -> str:
-        return f"Unattempted({self._module!r})"
 
 
 def load_module(folder: Path, module: str) -> ModuleType:
@@ -63,14 +42,3 @@ def load_module(folder: Path, module: str) -> ModuleType:
         del sys.modules[name]
         raise
     return loaded
-
-
-def load_or_explain(folder: Path, module: str) -> ModuleType | Unattempted:
-    """Like :func:`load_module`, but a missing or broken file becomes an :class:`Unattempted`."""
-    try:
-        return load_module(folder, module)
-    except FileNotFoundError:
-        return Unattempted(module, f"{module}.py is not in {folder}: not attempted")
-    except (Exception, SystemExit, KeyboardInterrupt) as err:  # a student's import-time error
-        frames = traceback.format_exception_only(type(err), err)
-        return Unattempted(module, f"importing {module}.py failed: {''.join(frames).strip()}")

@@ -1,0 +1,157 @@
+"""Reading a submission without trusting it.
+
+A submission is a folder a student made: it may hold symbolic links (to ``/etc/shadow``, to the
+solutions), named pipes that block whoever opens them, folders named like module files, huge
+files, or the same module twice in two folders. The trusted side looks at it only through this
+module: the folder is walked with directory file descriptors and never follows a link; only
+regular files named like an exercise module are read, each opened with ``O_NOFOLLOW |
+O_NONBLOCK`` and read up to a size bound; everything else is reported, never opened.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_BYTES = 2 * 2**20  # a module file larger than this is not graded
+MAX_ENTRIES = 20_000  # entries looked at in one submission
+MAX_DEPTH = 12  # folders below the submission's top
+SKIPPED_FOLDERS = frozenset({"__MACOSX", ".git", "__pycache__", ".venv", "node_modules"})
+
+
+class NotRegular(OSError):
+    """A path that is not a regular file of bounded size (a link, a pipe, a folder, too large)."""
+
+
+def kind_of(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_regular(path: str | Path, limit: int = MAX_FILE_BYTES, dir_fd: int | None = None) -> bytes:
+    """The bytes of a regular file, never following a link nor blocking on a pipe.
+
+    Raises:
+        NotRegular: the path is a link, a pipe, a folder, a device, or larger than ``limit``.
+        OSError: it cannot be opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError as err:
+        if err.errno == 40:  # ELOOP: the last component is a symbolic link
+            raise NotRegular("a symbolic link") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(kind_of(info.st_mode))
+        if info.st_size > limit:
+            raise NotRegular(f"larger than {limit // 2**20} MiB")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise NotRegular(f"larger than {limit // 2**20} MiB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def status(path: Path) -> str:
+    """``"missing"``, ``"file"`` (a regular file) or what else it is, without following a link."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
+    return "file" if stat.S_ISREG(mode) else kind_of(mode)
+
+
+@dataclass
+class Submission:
+    """The module files found in one submission folder.
+
+    Attributes:
+        files: module -> the file's bytes (regular files only, at most ``MAX_FILE_BYTES``).
+        paths: module -> where it was found, relative to the submission (``exercises/m.py``).
+        problems: module -> why a file named like it is not graded (a link, a pipe, too large).
+        notes: what else a student should know (a module found twice, a folder cut short).
+    """
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def scan(root: Path, modules: Iterable[str]) -> Submission:
+    """Find the module files anywhere in ``root``: one per module, the shallowest (then first in
+    name order) where several folders hold one; links and special files are reported, not read."""
+    wanted = {f"{module}.py": module for module in modules}
+    found = Submission()
+    try:
+        top = os.lstat(root)
+    except OSError as err:
+        found.notes.append(f"the submission cannot be read ({err.strerror})")
+        return found
+    if not stat.S_ISDIR(top.st_mode):
+        found.notes.append(f"the submission is {kind_of(top.st_mode)}, not a folder: nothing was graded")
+        return found
+    candidates: dict[str, list[tuple[int, str, bytes | str]]] = {}  # module -> (depth, path, bytes or problem)
+    entries = 0
+    for folder, folders, names, dir_fd in os.fwalk(root, follow_symlinks=False):
+        relative = os.path.relpath(folder, root)
+        depth = 0 if relative == "." else relative.count(os.sep) + 1
+        entries += len(names) + len(folders)
+        folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS and depth < MAX_DEPTH)
+        for name in sorted(n for n in names + folders if n in wanted):
+            path = name if depth == 0 else f"{relative}/{name}"
+            try:
+                content: bytes | str = read_regular(name, dir_fd=dir_fd)
+            except NotRegular as err:
+                content = f"{path} is {err}: only a regular file is graded (submit the file itself)" \
+                    if not str(err).startswith("larger") else f"{path} is {err}: not graded"
+            except OSError as err:
+                content = f"{path} cannot be read ({err.strerror}): not graded"
+            candidates.setdefault(wanted[name], []).append((depth, path, content))
+        if entries > MAX_ENTRIES:
+            found.notes.append(f"the submission holds more than {MAX_ENTRIES} files and folders: "
+                               "only the first were looked at")
+            break
+    for module, options in sorted(candidates.items()):
+        options.sort(key=lambda option: (isinstance(option[2], str), option[0], option[1]))
+        depth, path, content = options[0]
+        if isinstance(content, str):
+            found.problems[module] = content
+            continue
+        found.files[module], found.paths[module] = content, path
+        others = [option[1] for option in options[1:]]
+        if others:
+            found.notes.append(f"{module}.py is in several places ({', '.join([path, *others])}): "
+                               f"{path} is graded")
+    return found
+
+
+def stage(found: Submission, folder: Path) -> Path:
+    """Write the submission's module files, flat, into a new private ``folder``; return it."""
+    folder.mkdir(mode=0o700)
+    for module, data in found.files.items():
+        (folder / f"{module}.py").write_bytes(data)
+    return folder

@@ -41,7 +41,7 @@ from typing import Any
 from grader import split_task, submission
 from grader.isolation import work_parent
 from grader.stubgen import generate
-from grader.results import (GradingRun, TestOutcome, gradescope, junit_xml, module_rank, run_to_json,
+from grader.results import (GradingRun, TestOutcome, clean, gradescope, junit_xml, module_rank, run_to_json,
                             task_rank, write_atomically)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     if collected is None and error is None:
         error = "the graded tests could not be collected"
     finished = {r.get("nodeid"): r for r in records if r.get("event") == "test"}
-    runs = {name: GradingRun(tests=[], notes=list((collected or {}).get("notes", [])) + found[name].notes,
+    runs = {name: GradingRun(tests=[], notes=list((collected or {}).get("notes", [])) + clean(found[name].notes),
                              error=error, submission=str(path)) for name, path in folders.items()}
     for entry in (collected or {}).get("tests", []):
         run = runs.get(str(entry.get("submission", "")))
@@ -193,7 +193,7 @@ def _read_report(path: Path) -> list[dict[str, Any]]:
         except ValueError:
             continue  # a line cut short by a crash
         if isinstance(record, dict):
-            records.append(record)
+            records.append(clean(record))  # whatever bytes a student printed: valid text from here on
     return records
 
 
@@ -501,12 +501,20 @@ def grade_many(args: argparse.Namespace) -> int:
     print(f"Grading {len(folders)} submissions in {jobs} process{'es' if jobs > 1 else ''} ...", file=sys.stderr)
 
     def grade(share: list[str]) -> dict[str, GradingRun]:
-        try:
-            return run_many({name: folders[name] for name in share}, args.task, **_limits(args),
-                            total_limit=args.total_time_limit)
-        except Exception as err:  # the grader's own failure: every results.json is still written
-            return {name: GradingRun(tests=[], error=f"the grader failed: {err}", submission=str(folders[name]))
-                    for name in share}
+        """Grade a share; the submissions a dead grading process never reached go to a fresh one."""
+        runs: dict[str, GradingRun] = {}
+        pending, retried = list(share), set()
+        while pending:
+            try:
+                runs.update(run_many({name: folders[name] for name in pending}, args.task, **_limits(args),
+                                     total_limit=args.total_time_limit))
+            except Exception as err:  # the grader's own failure: every results.json is still written
+                runs.update({name: GradingRun(tests=[], error=f"the grader failed: {err}",
+                                              submission=str(folders[name])) for name in pending})
+            pending = [name for name in pending if name not in retried and runs[name].error
+                       and all(test.kind == "grader" for test in runs[name].tests)]
+            retried.update(pending)
+        return runs
 
     runs: dict[str, GradingRun] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -515,7 +523,12 @@ def grade_many(args: argparse.Namespace) -> int:
     rows = []
     for name in names:
         run = runs[name]
-        _write_results(run, out / name / "results.json", out / name / "junit.xml" if args.junit else None)
+        try:
+            _write_results(run, out / name / "results.json", out / name / "junit.xml" if args.junit else None)
+        except Exception as err:  # noqa: BLE001 - one submission's results never cost another's
+            run = GradingRun(tests=[], error=f"the results could not be written: {type(err).__name__}",
+                             submission=run.submission)
+            _write_results(run, out / name / "results.json", None)
         rows.append({"submission": name, "score": run.score, "max_score": run.max_score,
                      "error": run.error or "", "results": str(out / name / "results.json")})
     with open(out / "summary.csv", "w", newline="") as file:

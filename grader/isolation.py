@@ -21,19 +21,22 @@ is graded as usual.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import inspect
 import itertools
 import json
 import os
 import re
+import resource
 import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,7 @@ import pytest
 
 from grader import codec, effects
 from grader.codec import DecodeError, EncodeError, Encoder, Frame
+from grader.results import clean_text
 from grader.submission import NotRegular, read_regular, status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +162,19 @@ def student_error(info: dict[str, Any], call: str, memory: int) -> StudentError:
         return cls(text, error_type)
     except Exception:  # a built-in class with an unusual constructor
         return StudentError(text, error_type)
+
+
+def quote_output(log: str, folder: Path | None, lines: int = 12) -> str:
+    """The end of what a dead worker wrote outside the protocol (the student's code writing to
+    its file descriptors directly, or Python's crash report), quoted line by line so that it never
+    reads as the grader's own words; the staged folder's path is left out."""
+    if folder is not None:
+        log = log.replace(str(folder) + os.sep, "")
+    kept = [line for line in log.splitlines() if line.strip()][-lines:]
+    if not kept:
+        return ""
+    return "\nThe process's last output (its own, not the grader's):\n" + "\n".join(
+        "  | " + clean_text(line[:300]) for line in kept)
 
 
 def describe_call(name: str, args: Iterable[Any], kwargs: dict[str, Any]) -> str:
@@ -650,27 +667,20 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             self.stop()
             code = self.process.returncode
-        tail = self.log_tail()
         if code is None:
             text = "closed its connection to the grader"
         elif code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
             text = {
                 "SIGSEGV": "crashed with a segmentation fault (SIGSEGV)",
-                "SIGABRT": "aborted (SIGABRT)",
-                "SIGKILL": "was killed (SIGKILL), probably for using too much memory",
+                "SIGABRT": "aborted (SIGABRT), for example when a library ran out of memory",
+                "SIGKILL": "was killed (SIGKILL)",
                 "SIGXCPU": f"used more than its {self.limits.cpu} s of CPU time (SIGXCPU)",
                 "SIGBUS": "crashed (SIGBUS)", "SIGFPE": "crashed (SIGFPE)", "SIGILL": "crashed (SIGILL)",
             }.get(name, f"was killed by signal {name}")
         else:
             text = f"exited with code {code} (os._exit, or a fatal error in the process)"
-        if re.search(r"bad_alloc|MemoryError|Resource exhausted|OOM", tail):
-            text += f"; it ran out of memory (the limit is {format_bytes(self.limits.memory)})"
-        where = [line.strip() for line in tail.splitlines()
-                 if self.folder is not None and str(self.folder) in line and "File" in line]
-        if where:
-            text += "\n  at " + where[0].replace(str(self.folder) + os.sep, "")
-        return text
+        return text + quote_output(self.log_tail(), self.folder)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -681,7 +691,8 @@ _DENIED_CLASSES = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLa
                              "__lambda__", "__typespec__"})
 _FUNCTION_MODULES = frozenset({"keras.activations", "keras.losses", "keras.metrics"})
 _VALUE_CLASSES = frozenset({"__tensor__", "__numpy__", "__bytes__"})
-_LARGEST_NUMBER = 2**24  # units or shapes beyond this in a config are refused (memory)
+_LARGEST_NUMBER = 2**17  # a size in a config beyond this (units, a dimension) is refused
+_MOST_WEIGHTS = 2**24  # numbers in all the weights of a rebuilt object
 
 
 def _config_allowed(node: Any, depth: int = 0) -> bool:
@@ -699,7 +710,8 @@ def _config_allowed(node: Any, depth: int = 0) -> bool:
             elif name not in _VALUE_CLASSES and not (isinstance(module, str)
                                                      and (module == "keras" or module.startswith("keras."))):
                 return False
-        return all(_config_allowed(v, depth + 1) for v in node.values())
+        return all(_config_allowed(v, depth + 1) for k, v in node.items()
+                   if not (k == "seed" and (v is None or type(v) is int)))  # a seed allocates nothing
     if isinstance(node, (list, tuple)):
         return all(_config_allowed(v, depth + 1) for v in node)
     if isinstance(node, int) and not isinstance(node, bool):
@@ -707,30 +719,105 @@ def _config_allowed(node: Any, depth: int = 0) -> bool:
     return node is None or isinstance(node, (str, float, bool))
 
 
-def rebuild_keras(data: dict[str, Any], frame: Frame) -> Any | None:
-    """A trusted copy of a standard Keras layer or model, or None when it is not standard."""
+REBUILD_SECONDS = 20.0  # at most, of the test's time limit, for rebuilding one returned object
+REBUILD_BYTES = 1 * 2**30  # memory a rebuild may add to the grading process
+_CONFIG_CHARS = 2**20  # a model's config larger than this is not rebuilt
+_CONFIG_LAYERS = 1000  # nor one with more classes in it
+
+
+class RebuildRefused(Exception):
+    """A returned Keras object that would cost the grading process too much to rebuild."""
+
+
+class _OutOfTime(BaseException):  # a BaseException: Keras' own `except Exception` cannot swallow it
+    pass
+
+
+@contextlib.contextmanager
+def bounded(seconds: float, extra_bytes: int) -> Iterator[None]:
+    """Run the block with at most ``seconds`` of wall time (SIGALRM) and ``extra_bytes`` more
+    memory than this process uses now (a lower soft RLIMIT_DATA), both put back afterwards.
+
+    Raises:
+        RebuildRefused: the block ran out of either.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    used = _data_bytes()
+    ceiling = used + extra_bytes if hard == resource.RLIM_INFINITY else min(used + extra_bytes, hard)
+    main = threading.current_thread() is threading.main_thread()
+
+    def alarm(number: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm) if main else None
+    try:
+        if used:
+            resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
+        if main:
+            signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
+        yield
+    except _OutOfTime:
+        raise RebuildRefused(f"it took more than {seconds:.3g} s") from None
+    except MemoryError:
+        raise RebuildRefused(f"it needed more than {format_bytes(extra_bytes)} of memory") from None
+    finally:
+        if main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _data_bytes() -> int:
+    """This process's data segment and private mappings (what RLIMIT_DATA counts), or 0."""
+    try:
+        found = re.search(r"^VmData:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.MULTILINE)
+    except OSError:
+        return 0
+    return int(found.group(1)) * 1024 if found else 0
+
+
+def rebuild_keras(data: dict[str, Any], frame: Frame, seconds: float = REBUILD_SECONDS) -> Any | None:
+    """A trusted copy of a standard Keras layer or model, or None when it is not standard.
+
+    The rebuild runs :func:`bounded` in time and memory, after checks on the config's size.
+
+    Raises:
+        RebuildRefused: a standard object, but too large or too slow to rebuild.
+    """
     import keras
 
+    text, compiled = data.get("keras"), data.get("compile")
+    if not (isinstance(text, str) and (compiled is None or isinstance(compiled, str))):
+        return None
+    if len(text) + len(compiled or "") > _CONFIG_CHARS or text.count('"class_name"') > _CONFIG_LAYERS:
+        raise RebuildRefused(f"its config is over {_CONFIG_CHARS // 2**20} MiB or {_CONFIG_LAYERS} classes")
     try:
-        config = json.loads(data["keras"])
-        compile_config = json.loads(data["compile"]) if data.get("compile") else None
+        config = json.loads(text)
+        compile_config = json.loads(compiled) if compiled else None
         build = data.get("build")
         if not (_config_allowed(config) and _config_allowed(compile_config) and _config_allowed(build)):
             return None
         weights = [codec.decode_array(w, frame) for w in data.get("weights", [])]
-        if sum(w.size for w in weights) > _LARGEST_NUMBER:
-            return None
-        layer = keras.saving.deserialize_keras_object(config, safe_mode=True)
-        if not isinstance(layer, keras.layers.Layer):
-            return None
-        if build and not layer.built:
-            layer.build_from_config(build)
-        if weights:
-            layer.set_weights(weights)
-        if compile_config is not None and isinstance(layer, keras.Model):
-            layer.compile_from_config(compile_config)
+        if sum(w.size for w in weights) > _MOST_WEIGHTS:
+            raise RebuildRefused(f"it has more than {_MOST_WEIGHTS} weights")
+        with bounded(seconds, REBUILD_BYTES):
+            layer = keras.saving.deserialize_keras_object(config, safe_mode=True)
+            if not isinstance(layer, keras.layers.Layer):
+                return None
+            if build and not layer.built:
+                layer.build_from_config(build)
+            if sum(int(np.prod(w.shape)) for w in layer.weights) > _MOST_WEIGHTS:
+                raise RebuildRefused(f"it has more than {_MOST_WEIGHTS} weights")
+            if weights:
+                layer.set_weights(weights)
+            if compile_config is not None and isinstance(layer, keras.Model):
+                layer.compile_from_config(compile_config)
         return layer
-    except Exception:  # anything odd: the object stays in the worker, behind a handle
+    except RebuildRefused:
+        raise
+    except Exception as err:  # anything odd: the object stays in the worker, behind a handle
+        if "RESOURCE_EXHAUSTED" in str(err) or "OOM" in str(err):
+            raise RebuildRefused(f"it needed more than {format_bytes(REBUILD_BYTES)} of memory") from None
         return None
 
 
@@ -1139,8 +1226,17 @@ class ModuleSession:
         return {"handle": self._handle, "variable": self._mirror, "kvariable": self._mirror, "tensor": tensor}
 
     def _handle(self, data: dict[str, Any], frame: Frame) -> Any:
-        if "keras" in data:
-            rebuilt = rebuild_keras(data, frame)
+        if "keras" in data:  # rebuilt here, on the test's time: the student's, not the grader's
+            test = self.isolation.test
+            budget = test.budget if test is not None else Budget(self.limits.time)
+            started = time.monotonic()
+            try:
+                rebuilt = rebuild_keras(data, frame, min(REBUILD_SECONDS, max(budget.left, 0.0)))
+            except RebuildRefused as err:
+                raise WorkerFailure(f"the code returned a Keras {str(data.get('type', 'object')).rpartition('.')[2]} "
+                                    f"that the grader will not rebuild: {err}", "protocol") from None
+            finally:
+                budget.left -= time.monotonic() - started
             if rebuilt is not None:
                 return rebuilt
         if type(data.get("h")) is not int:

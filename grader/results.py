@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,24 @@ COURSE_ORDER = (
 )
 NOT_STARTED_KINDS = frozenset({"not_started", "missing"})
 OUTPUT_CHARS = 6000  # per entry of results.json
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as every reader of results accepts it: valid UTF-8, no control characters but
+    newlines and tabs (terminal escapes, NUL, lone surrogates become U+FFFD)."""
+    return _UNPRINTABLE.sub("\ufffd", text.replace("\r\n", "\n"))
+
+
+def clean(value: Any) -> Any:
+    """:func:`clean_text` on every string in a JSON-like value (keys too)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    return value
 
 
 @dataclass

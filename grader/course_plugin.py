@@ -179,9 +179,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     limits = Limits(time=config.getoption("time_limit"), import_time=config.getoption("import_time_limit"),
                     memory=config.getoption("memory_limit") * 2**20)
+    root = Path(config.rootpath).resolve()
+    folders = {Path(a.split("::")[0]).resolve().parent for a in config.args if Path(a.split("::")[0]).is_file()}
     protect = [] if course.audit else [  # the audit runs our own code: the checkout stays as it is
-        state.root / "solutions", Path(config.rootpath) / "tests", Path(config.rootpath) / ".git",
-        Path(config.rootpath) / ".course", *{Path(a).resolve().parent for a in config.args if Path(a).exists()}]
+        state.root / "solutions", root / "tests", root / ".git", root / ".course",
+        *(folder for folder in folders if folder != root and folder not in root.parents)]  # hidden tests
     work_dir = config.getoption("work_dir")
     course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None,
                                  preload=AUDIT_PRELOAD if course.audit else None)

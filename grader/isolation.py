@@ -734,7 +734,7 @@ class _OutOfTime(BaseException):  # a BaseException: Keras' own `except Exceptio
 
 
 @contextlib.contextmanager
-def bounded(seconds: float, extra_bytes: int) -> Iterator[None]:
+def bounded(seconds: float, extra_bytes: int) -> Iterator[dict[str, bool]]:
     """Run the block with at most ``seconds`` of wall time (SIGALRM) and ``extra_bytes`` more
     memory than this process uses now (a lower soft RLIMIT_DATA), both put back afterwards.
 
@@ -745,8 +745,10 @@ def bounded(seconds: float, extra_bytes: int) -> Iterator[None]:
     used = _data_bytes()
     ceiling = used + extra_bytes if hard == resource.RLIM_INFINITY else min(used + extra_bytes, hard)
     main = threading.current_thread() is threading.main_thread()
+    state = {"expired": False}  # also when a library turned the alarm into an error of its own
 
     def alarm(number: int, frame: Any) -> None:
+        state["expired"] = True
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, alarm) if main else None
@@ -755,7 +757,7 @@ def bounded(seconds: float, extra_bytes: int) -> Iterator[None]:
             resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
         if main:
             signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
-        yield
+        yield state
     except _OutOfTime:
         raise RebuildRefused(f"it took more than {seconds:.3g} s") from None
     except MemoryError:
@@ -800,7 +802,7 @@ def rebuild_keras(data: dict[str, Any], frame: Frame, seconds: float = REBUILD_S
         weights = [codec.decode_array(w, frame) for w in data.get("weights", [])]
         if sum(w.size for w in weights) > _MOST_WEIGHTS:
             raise RebuildRefused(f"it has more than {_MOST_WEIGHTS} weights")
-        with bounded(seconds, REBUILD_BYTES):
+        with bounded(seconds, REBUILD_BYTES) as limits:
             layer = keras.saving.deserialize_keras_object(config, safe_mode=True)
             if not isinstance(layer, keras.layers.Layer):
                 return None
@@ -818,6 +820,8 @@ def rebuild_keras(data: dict[str, Any], frame: Frame, seconds: float = REBUILD_S
     except Exception as err:  # anything odd: the object stays in the worker, behind a handle
         if "RESOURCE_EXHAUSTED" in str(err) or "OOM" in str(err):
             raise RebuildRefused(f"it needed more than {format_bytes(REBUILD_BYTES)} of memory") from None
+        if "limits" in locals() and limits["expired"]:
+            raise RebuildRefused(f"it took more than {seconds:.3g} s") from None
         return None
 
 
@@ -1021,6 +1025,7 @@ class ModuleSession:
         self.sequence = itertools.count(1)
         self.staged: Path | None = None
         self.import_note = ""
+        self.refused = ""  # why a Keras object it returned was not rebuilt
 
     @property
     def limits(self) -> Limits:
@@ -1230,11 +1235,14 @@ class ModuleSession:
             test = self.isolation.test
             budget = test.budget if test is not None else Budget(self.limits.time)
             started = time.monotonic()
+            what = f"the code returned a Keras {str(data.get('type', 'object')).rpartition('.')[2]}"
+            if self.refused:  # one refusal is enough: the next forged object costs nothing more
+                raise WorkerFailure(f"{what}, and an earlier one was not rebuilt: {self.refused}", "protocol")
             try:
                 rebuilt = rebuild_keras(data, frame, min(REBUILD_SECONDS, max(budget.left, 0.0)))
             except RebuildRefused as err:
-                raise WorkerFailure(f"the code returned a Keras {str(data.get('type', 'object')).rpartition('.')[2]} "
-                                    f"that the grader will not rebuild: {err}", "protocol") from None
+                self.refused = str(err)
+                raise WorkerFailure(f"{what} that the grader will not rebuild: {err}", "protocol") from None
             finally:
                 budget.left -= time.monotonic() - started
             if rebuilt is not None:

@@ -1,9 +1,11 @@
 """The adversarial corpus: hostile and broken submissions must get exactly their honest points.
 
 Every folder of ``tests/adversarial/`` is graded by ``course grade --submissions`` in one
-grading process, with small limits; each must score what its ``expected.toml`` says, with the
-expected words in the message, every results.json must be valid, and the graded test files
-must come out unchanged. See ``tests/adversarial/README.md``.
+grading process, with small limits; each must score what its ``expected.toml`` says (a graded
+function it does not list must score 0), with the expected words in the message and none of the
+words the grader must not say, every results.json and junit.xml must be valid for any bytes the
+code printed, the graded test files must come out unchanged, and no process or file of a worker
+may be left behind. See ``tests/adversarial/README.md``.
 """
 
 from __future__ import annotations
@@ -14,26 +16,66 @@ import os
 import re
 import shutil
 import tomllib
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 
 from grader import course
+from grader.isolation import UID_BASE, work_parent
 
 CORPUS = Path(__file__).parent / "adversarial"
-TASKS = ("c2w3_softmax.softmax", "c2w3_softmax.hardmax", "c2w3_batch_norm.batchnorm_forward",
-         "c2w3_batch_norm.update_running_stats")
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.toml").is_file())
 ROOT_ONLY = os.geteuid() != 0
+WORKER_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", str(work_parent() or "/tmp"))
 
 
 def _expected(case: str) -> dict:
     return tomllib.loads((CORPUS / case / "expected.toml").read_text())
 
 
+TASKS = sorted({task for case in CASES for task in _expected(case)["scores"]})
+
+
 def _fingerprints() -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((course.ROOT / "tests").rglob("*"))
             if p.is_file() and "__pycache__" not in p.parts}
+
+
+def _copy(case: str, target: Path) -> None:
+    """The case's files, and what its ``[setup]`` asks for: links (to paths in this repository),
+    named pipes and folders named like module files."""
+    shutil.copytree(CORPUS / case, target, symlinks=True, ignore=shutil.ignore_patterns("expected.toml"))
+    setup = _expected(case).get("setup", {})
+    for name, pointing_to in setup.get("links", {}).items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).symlink_to(course.ROOT / pointing_to)
+    for name in setup.get("pipes", []):
+        os.mkfifo(target / name)
+    for name in setup.get("folders", []):
+        (target / name).mkdir(parents=True)
+
+
+def _worker_leftovers() -> list[str]:
+    """Processes and files of the workers' user ids, wherever a worker may write."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = int(re.search(r"^Uid:\s+(\d+)", status.read_text(), re.MULTILINE).group(1))
+        except (OSError, AttributeError):
+            continue
+        if uid >= UID_BASE:
+            command = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            found.append(f"process {status.parent.name}: {command[-200:]}")
+    for folder in WORKER_FOLDERS:
+        for path, folders, files in os.walk(folder):
+            for name in folders + files:
+                try:
+                    if os.lstat(os.path.join(path, name)).st_uid >= UID_BASE:
+                        found.append(os.path.join(path, name))
+                except OSError:
+                    continue
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +85,14 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for case in CASES:
         if _expected(case).get("needs_root") and ROOT_ONLY:
             continue  # without root the attack would reach this checkout, by the platform's design
-        shutil.copytree(CORPUS / case, submissions / case)
+        _copy(case, submissions / case)
     out = tmp_path_factory.mktemp("graded")
     before = _fingerprints()
     code = course.main(["grade", "--submissions", str(submissions), "--out", str(out), "--format", "json",
-                        "--time-limit", "5", "--import-time-limit", "6", "--memory-limit", "1024",
+                        "--junit", "yes", "--time-limit", "5", "--import-time-limit", "8", "--memory-limit", "1024",
                         *(f"--task={t}" for t in TASKS)])
-    return {"code": code, "out": out, "tests_before": before, "tests_after": _fingerprints()}
+    return {"code": code, "out": out, "tests_before": before, "tests_after": _fingerprints(),
+            "leftovers": _worker_leftovers()}
 
 
 def test_corpus_grading_never_fails(graded: dict) -> None:
@@ -60,32 +103,36 @@ def test_corpus_leaves_the_graded_tests_unchanged(graded: dict) -> None:
     assert graded["tests_after"] == graded["tests_before"]
 
 
+def _grader_lines(text: str) -> str:
+    """A message without the lines that quote what the student's process wrote."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("  | "))
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_adversarial_case_scores_its_honest_points(graded: dict, case: str) -> None:
     expected = _expected(case)
     if expected.get("needs_root") and ROOT_ONLY:
         pytest.skip("this attack is graded only when the grader runs as root")
-    results = json.loads((graded["out"] / case / "results.json").read_text())  # valid JSON, every time
+    text = (graded["out"] / case / "results.json").read_text(encoding="utf-8")  # valid UTF-8
+    results = json.loads(text)  # valid JSON, every time
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", json.dumps(results, ensure_ascii=False))
+    ElementTree.parse(graded["out"] / case / "junit.xml")  # valid XML, every time
     assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
     scores = {t["name"]: t["score"] for t in results["tests"]}
-    assert scores == {task: float(points) for task, points in expected["scores"].items()}, expected["description"]
+    wanted = {task: float(expected["scores"].get(task, 0)) for task in TASKS}
+    assert scores == wanted, expected["description"]
     assert results["score"] == sum(expected["scores"].values())
     outputs = {t["name"]: t["output"] for t in results["tests"]}
     for task, words in expected.get("messages", {}).items():
         assert words in outputs[task], f"{task}: {outputs[task]!r} does not mention {words!r}"
+    for task, words in expected.get("not_said", {}).items():
+        assert words not in _grader_lines(outputs[task]), f"{task}: the grader's own words say {words!r}"
     assert all(len(text) < 8000 for text in outputs.values()), "a message was not truncated"
 
 
-def test_no_worker_outlives_the_grading(graded: dict) -> None:
-    """Every process of the workers' user ids was killed, orphans included."""
+def test_nothing_of_a_worker_outlives_the_grading(graded: dict) -> None:
+    """Every process of the workers' user ids was killed, orphans included, and every file they
+    made in the temporary folders is gone."""
     if ROOT_ONLY:
         pytest.skip("workers run as their own user ids only under root")
-    leftover = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            uid = int(re.search(r"^Uid:\s+(\d+)", status.read_text(), re.MULTILINE).group(1))
-        except (OSError, AttributeError):
-            continue
-        if uid >= 1_000_000_000:
-            leftover.append(status.parent.name)
-    assert not leftover
+    assert graded["leftovers"] == []

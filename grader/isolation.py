@@ -198,6 +198,9 @@ def describe_call(name: str, args: Iterable[Any], kwargs: dict[str, Any]) -> str
 # Who the worker runs as, and what it may read
 # ---------------------------------------------------------------------------------------------
 
+_sandboxes = itertools.count()
+
+
 class Sandbox:
     """The grading run's folders, the workers' user ids, and how workers are started.
 
@@ -224,6 +227,7 @@ class Sandbox:
         self.notes: list[str] = []
         self.protected: list[Path] = []
         self.owners: dict[str, int] = {}  # owner -> its number (its group)
+        self.block = (os.getpid() + 40503 * next(_sandboxes)) % 2**16  # ids of its own, beside any other
         self.staged: dict[str, Path] = {}  # owner -> the folder of its files that its workers read
         protect = list(protect)
         if self.is_root:
@@ -278,7 +282,7 @@ class Sandbox:
     def ids(self, slot: int, owner: str) -> tuple[int, int] | None:
         """The user and group a worker of ``owner`` in ``slot`` runs as (None: this user)."""
         if self.mode == "unique":
-            base = (os.getpid() % 2**16) * IDS_PER_RUN
+            base = self.block * IDS_PER_RUN
             number = self.owners.setdefault(owner, len(self.owners))
             return UID_BASE + base + slot % IDS_PER_RUN, GID_BASE + base + number % IDS_PER_RUN
         if self.mode == "nobody":

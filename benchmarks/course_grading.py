@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 sys.path.insert(0, str(ROOT))
 
-from grader.course import graded_test_files, known_modules  # noqa: E402
+from grader.course.cli import graded_test_files, known_modules  # noqa: E402
 
 
 def _tree(root_pid: int) -> list[int]:

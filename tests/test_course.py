@@ -23,10 +23,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader import codec, course, graded, results
-from grader.codec import DecodeError, EncodeError, Frame
-from grader.isolation import RemoteObject, StudentError, _config_allowed, rebuild_keras, student_error
-from grader.results import FunctionResult, GradingRun, TestOutcome
+from grader import graded
+from grader.course import cli as course
+from grader.worker import codec
+from grader.worker.codec import DecodeError, EncodeError, Frame
+from grader.trusted import results
+from grader.trusted.rebuild import _config_allowed, rebuild_keras
+from grader.trusted.remote import RemoteObject, StudentError, student_error
+from grader.trusted.results import FunctionResult, GradingRun, TestOutcome
 from grader.stubgen import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,7 +342,7 @@ def test_autograder_zip_runs_as_gradescope_runs_it(tmp_path: Path) -> None:
 
 def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_not() -> None:
     """Worker reuse between modules of one student: one TensorFlow import instead of one per module."""
-    from grader.isolation import Isolation, Limits, RemoteModule
+    from grader.trusted.isolation import Isolation, Limits, RemoteModule
 
     corpus = Path(__file__).parent / "adversarial"
     isolation = Isolation(Limits(time=20, import_time=20))
@@ -362,9 +366,9 @@ def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_n
 
 
 def test_without_root_workers_run_as_the_current_user_and_the_output_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader import isolation
+    from grader.trusted import isolation, sandbox
 
-    monkeypatch.setattr(isolation.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
     grading = isolation.Isolation(isolation.Limits(time=20, import_time=20))
     try:
         assert grading.sandbox.mode == "self" and grading.sandbox.protected == []
@@ -375,3 +379,19 @@ def test_without_root_workers_run_as_the_current_user_and_the_output_says_so(mon
         assert np.allclose(A, [[0.5, 1.0], [0.5, 0.0]])
     finally:
         grading.close()
+
+
+def test_the_worker_side_imports_nothing_of_the_trusted_side() -> None:
+    """grader/worker/ runs beside the student's code: the standard library, NumPy, and itself."""
+    import ast
+
+    allowed = set(sys.stdlib_module_names) | {"numpy", "tensorflow", "keras"}
+    for path in sorted((ROOT / "grader" / "worker").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [] if node.level else [node.module or ""]
+            else:
+                continue
+            assert all(name.split(".")[0] in allowed for name in names), f"{path.name} imports {names}"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import course
-from grader.isolation import UID_BASE, work_parent
+from grader.course import cli as course
+from grader.trusted.sandbox import UID_BASE, work_parent
 
 CORPUS = Path(__file__).parent / "adversarial"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.toml").is_file())

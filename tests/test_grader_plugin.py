@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from grader import checks, graded, split_task
-from grader.loader import load_module
+from grader.worker.loader import load_module
 
 pytest_plugins = ["pytester"]
 
@@ -63,7 +63,7 @@ def halve_integer_division(ref):
 @pytest.fixture
 def toy(pytester: pytest.Pytester) -> pytest.Pytester:
     """A toy project: one module with two graded functions, their tests and mutants."""
-    pytester.makeini("[pytest]\naddopts = -p grader.plugin\ngrader_root = .\n")
+    pytester.makeini("[pytest]\naddopts = -p grader.plugins.graded\ngrader_root = .\n")
     (pytester.path / "solutions").mkdir()
     (pytester.path / "solutions" / "toy.py").write_text(TOY_SOLUTION)
     (pytester.path / "exercises").mkdir()

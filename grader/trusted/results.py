@@ -1,6 +1,6 @@
 """What a grading run found, per graded function, and the files that tools read.
 
-A run is a list of graded tests (from :mod:`grader.course_plugin`'s report). This module groups
+A run is a list of graded tests (from :mod:`grader.plugins.isolated`'s report). This module groups
 them by graded function in course order, and writes Gradescope's ``results.json``, JUnit XML and
 the plain-text table. A function's score is the sum of the points of its passed tests; hidden
 tests (``@graded(..., hidden=True)``) count in the score but form a separate entry whose details
@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from grader import split_task
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 # The course's order (lectures of Course 1, then Course 2 week by week, then the machine
 # learning specialization); a module not listed comes after these, by name.
 COURSE_ORDER = (

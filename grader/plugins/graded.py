@@ -13,7 +13,7 @@ Each graded test also gets its module's name as a marker, so ``pytest -m c2w3_so
 ``pytest -m "graded(task='c2w3_softmax.softmax')"`` selects one unit of grading.
 
 There is one route to a score: the code under test — a student's file, a reference, a stub or a
-mutant — always runs in a worker process (:mod:`grader.course_plugin`, which provides the
+mutant — always runs in a worker process (:mod:`grader.plugins.isolated`, which provides the
 ``impl`` fixture), never in this one. This plugin says *what* is under test (:func:`folder_of`);
 the isolation plugin runs it.
 """
@@ -32,7 +32,7 @@ from grader import MUTANTS, mutants, split_task
 from grader.stubgen import ROOT, generate
 
 REFERENCE, STUBS, MUTANT = "solutions", "stubs", "mutant-"
-pytest_plugins = ["grader.course_plugin"]  # the isolation that runs every implementation
+pytest_plugins = ["grader.plugins.isolated"]  # the isolation that runs every implementation
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Isolated grading: the ``impl`` fixture, the workers, and a report a tool can read.
 
-Loaded by :mod:`grader.plugin` (its ``pytest_plugins``), so every graded run — ``pytest --impl``,
+Loaded by :mod:`grader.plugins.graded` (its ``pytest_plugins``), so every graded run — ``pytest --impl``,
 ``pytest --audit``, ``course check``, ``course grade`` — runs the code under test in worker
-processes (:mod:`grader.isolation`) and hands the tests a proxy of the module: one route.
+processes (:mod:`grader.trusted.isolation`) and hands the tests a proxy of the module: one route.
 
 Options:
     --submissions-file FILE     the folders to grade (``course`` writes it; JSON: a list of
@@ -31,8 +31,9 @@ from typing import Any, TextIO
 
 import pytest
 
-from grader import plugin, split_task
-from grader.isolation import Isolation, Limits, RemoteModule, StudentError, WorkerFailure
+from grader import split_task
+from grader.plugins import graded as plugin
+from grader.trusted.isolation import Isolation, Limits, RemoteModule, StudentError, WorkerFailure
 
 PRINTED_CHARS = 1500  # of what the student's code printed, kept in a failed test's message
 _course_key = pytest.StashKey["_Course"]()
@@ -168,7 +169,7 @@ def impl(request: pytest.FixtureRequest) -> RemoteModule | NotGraded:
     return course.proxies.setdefault((name, module), RemoteModule(session))
 
 
-@pytest.hookimpl(trylast=True)  # after grader.plugin's
+@pytest.hookimpl(trylast=True)  # after grader.plugins.graded's
 def pytest_configure(config: pytest.Config) -> None:
     state = config.stash[plugin._state_key]
     for path in sorted((state.root / "exercises").glob("*.py")):  # the autograder ships no solutions/

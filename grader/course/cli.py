@@ -11,8 +11,8 @@ Data goes to stdout (``--format table|json``), progress and errors to stderr; an
 line and a non-zero exit code (``--debug`` keeps the grader's own log).
 
 This process never imports TensorFlow nor a student's file: it starts pytest (the trusted
-side, :mod:`grader.course_plugin`) in a child process, which starts the workers that run the
-student's code (:mod:`grader.isolation`). It reads the child's report, and writes the results
+side, :mod:`grader.plugins.isolated`) in a child process, which starts the workers that run the
+student's code (:mod:`grader.trusted.isolation`). It reads the child's report, and writes the results
 itself, last, whatever became of the child.
 """
 
@@ -38,13 +38,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from grader import split_task, submission
-from grader.isolation import work_parent
+from grader import split_task
 from grader.stubgen import generate
-from grader.results import (GradingRun, TestOutcome, clean, gradescope, junit_xml, module_rank, run_to_json,
+from grader.trusted import submission
+from grader.trusted.sandbox import work_parent
+from grader.trusted.results import (GradingRun, TestOutcome, clean, gradescope, junit_xml, module_rank, run_to_json,
                             task_rank, write_atomically)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 STATE = ROOT / ".course"
 EXERCISES = ROOT / "exercises"  # what `course check` grades: the student's own files
 DEFAULT_TIME_LIMIT, DEFAULT_IMPORT_LIMIT, DEFAULT_MEMORY_MIB = 30.0, 60.0, 2048
@@ -98,7 +99,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
              prefix: str = "", root: Path = ROOT) -> dict[str, GradingRun]:
     """Run the graded tests of each folder in one child pytest and read its report.
 
-    Each submission is read here, as :mod:`grader.submission` allows (regular files named like a
+    Each submission is read here, as :mod:`grader.trusted.submission` allows (regular files named like a
     module, anywhere in the folder, no link followed), and copied into a private folder; the
     child gets those copies and their names in a private file, never the submissions' own paths.
     Messages name the files relative to the submission, after ``prefix`` (``exercises/``).
@@ -203,7 +204,7 @@ def _read_report(path: Path) -> list[dict[str, Any]]:
 
 def _fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted([*graded_test_files(root), *(root / "grader").glob("*.py")]):
+    for path in sorted([*graded_test_files(root), *(root / "grader").rglob("*.py")]):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
     return digest.hexdigest()
@@ -549,53 +550,16 @@ def grade_many(args: argparse.Namespace) -> int:
 # The Gradescope autograder
 # ---------------------------------------------------------------------------------------------
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
-# It installs Python 3.11 and exactly the pinned requirements.txt, then this package.
-set -euo pipefail
-cd /autograder/source
-if ! command -v python3.11 >/dev/null 2>&1; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y software-properties-common
-    add-apt-repository -y ppa:deadsnakes/ppa
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y python3.11 python3.11-venv
-fi
-command -v setpriv >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y util-linux
-python3.11 -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt
-/autograder/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-deps \\
-    --no-build-isolation -e .
-"""
 
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for each submission, as root, in /autograder. The student's code runs in
-# worker processes under an unprivileged user id; the grader writes results/results.json last.
-set -uo pipefail
-AUTOGRADER="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${AUTOGRADER_PYTHON:-$AUTOGRADER/venv/bin/python}"
-chmod -R o-rwx "$AUTOGRADER/source" 2>/dev/null || true
-mkdir -p "$AUTOGRADER/results"
-chmod o-rwx "$AUTOGRADER/results"
-cd "$AUTOGRADER/source"
-export TF_CPP_MIN_LOG_LEVEL=2
-"$PYTHON" -m grader.course grade --submission "$AUTOGRADER/submission" \\
-    --results "$AUTOGRADER/results/results.json" --details
-status=$?
-if [ ! -s "$AUTOGRADER/results/results.json" ]; then
-    echo '{"score": 0, "output": "The autograder failed before it could write results; please tell your instructor."}' \\
-        > "$AUTOGRADER/results/results.json"
-fi
-exit $status
-"""
 
 ZIP_FOLDERS = ("grader", "hints")
+GRADESCOPE = Path(__file__).resolve().parent / "gradescope"  # setup.sh and run_autograder
 
 
 def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
     """The zip's files: the two scripts, the grader, the stubs (generated afresh from solutions/,
     whatever exercises/ holds now), the hints, the graded tests."""
-    files: dict[str, bytes] = {"setup.sh": SETUP_SH.encode(), "run_autograder": RUN_AUTOGRADER.encode()}
+    files = {name: (GRADESCOPE / name).read_bytes() for name in ("setup.sh", "run_autograder")}
     for name in ("requirements.txt", "pyproject.toml", "README.md"):
         if (root / name).is_file():
             files[name] = (root / name).read_bytes()

@@ -17,7 +17,7 @@ strings) stand for themselves; every other value is an object with a tag ``"t"``
 
 This module imports only the standard library and NumPy at import time, so that a worker can
 load it before any student code; TensorFlow and Keras are touched only when a value of theirs
-is met. The worker loads it from a private copy (see :mod:`grader.isolation`), so it does not
+is met. The worker loads it from a private copy (see :mod:`grader.trusted.sandbox`), so it does not
 import anything else from :mod:`grader`.
 """
 

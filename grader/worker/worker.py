@@ -1,11 +1,11 @@
 """The worker: the only process that runs a student's code.
 
 Started fresh (``python -I -c ...``, never forked from a process that has imported TensorFlow)
-by :mod:`grader.isolation`, as an unprivileged user when the grader runs as root. It sets its
+by :mod:`grader.trusted.workers`, as an unprivileged user when the grader runs as root. It sets its
 own resource limits, may import TensorFlow ahead of time (trusted code, so that the import
 overlaps with the grader's own start), waits for the word to load the student's module, and
 then serves requests on a pipe: look up an attribute, call a function, index an object.
-Values cross with :mod:`grader.codec`; anything that cannot cross by value (a student's class,
+Values cross with :mod:`grader.worker.codec`; anything that cannot cross by value (a student's class,
 a closure, a model with custom layers) stays here and goes back as a numbered handle.
 
 Variables the grader has seen are *mirrored*: the grader keeps one copy of each, changes it

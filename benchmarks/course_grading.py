@@ -1,4 +1,7 @@
-"""What isolation costs: ``course grade`` against plain in-process pytest, memory, ``course check``.
+"""What the supervisor costs: ``course grade`` against plain ``pytest --impl``, memory, ``course check``.
+
+Since issue 8 both rows run the code in worker processes (there is one route); until then the
+first row ran it in the test process, and the committed table (measured then) says so.
 
 Every row is a fresh process tree, TensorFlow's imports included, timed wall-clock; memory is
 sampled every 100 ms, in one more run of each row that is not timed, over the whole tree (the ``course`` process, the trusted pytest and every
@@ -6,12 +9,12 @@ worker), as the sum of RSS (shared library pages counted once per process) and t
 (each shared page split between the processes that map it: the memory really used).
 
 Rows:
-    in-process pytest      ``pytest --impl=solutions -m graded`` on the graded test files: the
-                           baseline, student code in the test process
+    pytest --impl          ``pytest --impl=solutions -m graded`` on the graded test files: the
+                           baseline, without the supervisor
     course grade           ``course grade --submission solutions``: the same tests, isolated
     course check MODULE    ``course check MODULE`` on the stubs and on the references
                            (``--impl solutions``, every test runs to the end), after the same
-                           module's tests in-process for comparison
+                           module's tests under plain pytest for comparison
     TensorFlow import      ``python -c "import tensorflow, keras"``: what each process pays once
 
 Prints a table and writes ``benchmarks/results/course_grading.{md,csv}``.
@@ -111,13 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     modules = [m for m in known_modules() if (ROOT / "solutions" / f"{m}.py").is_file()]
     rows: list[tuple[str, list[str]]] = [
         ("TensorFlow import (one process)", [python, "-c", "import tensorflow, keras"]),
-        ("in-process pytest --impl=solutions", [python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        ("pytest --impl=solutions", [python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                                                 "--impl=solutions", "-m", "graded", *files]),
         ("course grade --submission solutions", [python, "-m", "grader.course", "grade",
                                                  "--submission", "solutions"]),
     ]
     for module in modules:
-        rows.append((f"in-process pytest --task {module} --impl=solutions",
+        rows.append((f"pytest --task {module} --impl=solutions",
                      [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--impl=solutions", "-m", "graded",
                       f"--task={module}", *files]))
         rows.append((f"course check {module} (stubs)", [python, "-m", "grader.course", "check", module]))
@@ -159,13 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---|---:|---:|---:|---:|---|",
         *(f"| {r['what']} | {r['median_s']} | {r['runs_s']} | {r['cpu_s']} | {r['peak_pss_mib']} | "
           f"{r['peak_rss_mib']} | {r['processes']} | {r['exit']} |" for r in table),
-        "", f"`course grade` / in-process pytest: **{ratio:.2f}×** wall time, "
+        "", f"`course grade` / `pytest --impl`: **{ratio:.2f}×** wall time, "
         f"{table[2]['cpu_s'] / table[1]['cpu_s']:.2f}× CPU time (target ≤ 1.3× once more modules exist).",
         "PSS counts each shared page (TensorFlow's libraries, mapped by every process) once in all; the",
         "RSS sum counts it once per process and overstates the memory in use.",
     ]
     (RESULTS / "course_grading.md").write_text("\n".join(lines) + "\n")
-    print(f"\ncourse grade / in-process: {ratio:.2f}x; wrote {RESULTS / 'course_grading.md'}")
+    print(f"\ncourse grade / pytest --impl: {ratio:.2f}x; wrote {RESULTS / 'course_grading.md'}")
     return 0
 
 

@@ -86,7 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
         pass
 
 
-def _task(item: pytest.Item) -> tuple[str, int] | None:
+def task_of(item: pytest.Item) -> tuple[str, int] | None:
+    """``(task, points)`` of a graded test, None for any other item."""
     marker = item.get_closest_marker("graded")
     if marker is None:
         return None
@@ -102,6 +103,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     keys = [key for key, m in MUTANTS.items() if m.task == task]
     metafunc.parametrize("impl", [REFERENCE, STUBS] + [MUTANT + key for key in keys], indirect=True,
                          ids=[REFERENCE, STUBS] + [MUTANT + MUTANTS[key].name for key in keys])
+
+
+def implementation(config: pytest.Config) -> str:
+    """The ``--impl`` value: ``exercises``, ``solutions`` or a folder."""
+    return config.stash[_state_key].impl
+
+
+def project_root(config: pytest.Config) -> Path:
+    """The folder that holds solutions/ and exercises/."""
+    return config.stash[_state_key].root
 
 
 def variant(item: pytest.Item) -> str:
@@ -139,7 +150,7 @@ def folder_of(config: pytest.Config, name: str) -> Path:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state_key]
     name = variant(item)
-    if state.audit and _task(item) and name.startswith(MUTANT) and state.caught.get(name[len(MUTANT):]):
+    if state.audit and task_of(item) and name.startswith(MUTANT) and state.caught.get(name[len(MUTANT):]):
         pytest.skip("this mutant is already caught by an earlier test")
 
 
@@ -169,7 +180,7 @@ class MutantVerdict(pytest.Item):
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    found = _task(item)
+    found = task_of(item)
     if found is not None:  # so that `-m MODULE` selects one exercise
         item.add_marker(split_task(found[0])[0])
 
@@ -180,7 +191,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     wanted = config.getoption("task")
     kept, dropped = [], []
     for item in items:
-        found = _task(item)
+        found = task_of(item)
         if wanted and (found is None or not any(found[0] == w or found[0].startswith(w + ".")
                                                 for w in wanted)):
             dropped.append(item)
@@ -192,7 +203,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if config.stash[_state_key].audit:
         tasks: dict[str, pytest.Item] = {}
         for item in items:
-            found = _task(item)
+            found = task_of(item)
             if found is not None:
                 tasks.setdefault(found[0], item)
         for task, first in tasks.items():
@@ -204,7 +215,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
     report: pytest.TestReport = yield
     state = item.config.stash[_state_key]
-    found = _task(item)
+    found = task_of(item)
     if found is None or report.when != "call":
         return report
     task, points = found

@@ -102,7 +102,7 @@ class _Course:
         if self.folders and self.audit:
             raise pytest.UsageError("--submissions-file grades students; --audit checks the suite")
         if not (self.folders or self.audit):  # one folder, the --impl one, under the name ""
-            self.folders[""] = plugin.folder_of(config, config.stash[plugin._state_key].impl)
+            self.folders[""] = plugin.folder_of(config, plugin.implementation(config))
 
     def folder(self, name: str) -> Path:
         """The folder of a submission (by name) or of an audit's variant."""
@@ -154,7 +154,7 @@ def _submission(item: pytest.Item) -> str:
 @pytest.fixture
 def impl(request: pytest.FixtureRequest) -> RemoteModule | NotGraded:
     """The module under test for this graded test's task, running in a worker process."""
-    found = plugin._task(request.node)
+    found = plugin.task_of(request.node)
     if found is None:
         raise pytest.UsageError(f"{request.node.nodeid} uses `impl` but has no @graded(...) marker")
     module = split_task(found[0])[0]
@@ -171,8 +171,7 @@ def impl(request: pytest.FixtureRequest) -> RemoteModule | NotGraded:
 
 @pytest.hookimpl(trylast=True)  # after grader.plugins.graded's
 def pytest_configure(config: pytest.Config) -> None:
-    state = config.stash[plugin._state_key]
-    for path in sorted((state.root / "exercises").glob("*.py")):  # the autograder ships no solutions/
+    for path in sorted((plugin.project_root(config) / "exercises").glob("*.py")):  # the autograder ships no solutions/
         config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
     course = _Course(config)
     config.stash[_course_key] = course
@@ -183,7 +182,7 @@ def pytest_configure(config: pytest.Config) -> None:
     root = Path(config.rootpath).resolve()
     folders = {Path(a.split("::")[0]).resolve().parent for a in config.args if Path(a.split("::")[0]).is_file()}
     protect = [] if course.audit else [  # the audit runs our own code: the checkout stays as it is
-        state.root / "solutions", root / "tests", root / ".git", root / ".course",
+        plugin.project_root(config) / "solutions", root / "tests", root / ".git", root / ".course",
         *(folder for folder in folders if folder != root and folder not in root.parents)]  # hidden tests
     work_dir = config.getoption("work_dir")
     course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None,
@@ -214,7 +213,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
     def rank(pair: tuple[int, pytest.Item]) -> tuple[int, int, int]:
         index, item = pair
-        found = plugin._task(item)
+        found = plugin.task_of(item)
         if found is None:
             return (2 if isinstance(item, plugin.MutantVerdict) else 0), 0, index
         name = _submission(item)
@@ -228,7 +227,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     course = session.config.stash[_course_key]
     tests = []
     for item in session.items:
-        found = plugin._task(item)
+        found = plugin.task_of(item)
         if found is None:
             continue
         task, points = found
@@ -258,7 +257,7 @@ def _hidden(item: pytest.Item) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     course = item.config.stash[_course_key]
-    found = plugin._task(item)
+    found = plugin.task_of(item)
     item.stash[_record_key] = {"started": time.perf_counter(), "outcome": "passed", "kind": "passed",
                                "message": "", "output": ""}
     if course.isolation is None or found is None:
@@ -275,7 +274,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
     report: pytest.TestReport = yield
     course = item.config.stash[_course_key]
-    found = plugin._task(item)
+    found = plugin.task_of(item)
     record = item.stash.get(_record_key, None)
     if found is None or record is None:
         return report

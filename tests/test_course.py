@@ -353,7 +353,7 @@ def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_n
             session = isolation.session(folder, "c2w3_softmax", f"{case}/", owner=case)
             assert session is not None
             RemoteModule(session).softmax(np.zeros((2, 3)))  # imports the module, runs student code
-            isolation.finish(folder, "c2w3_softmax", reuse=True)
+            isolation.finish(folder, "c2w3_softmax", case, reuse=True)
             spares[case] = isolation.spares.get(case)
         assert spares["honest"] is not None and spares["patch_numpy"] is None
         session = isolation.session(corpus / "honest", "c2w3_batch_norm", "honest/", owner="honest")

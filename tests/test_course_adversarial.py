@@ -43,10 +43,13 @@ def _fingerprints() -> dict[str, str]:
 
 
 def _copy(case: str, target: Path) -> None:
-    """The case's files, and what its ``[setup]`` asks for: links (to paths in this repository),
-    named pipes and folders named like module files."""
+    """The case's files, and what its ``[setup]`` asks for: copies of another case's files, links
+    (to paths in this repository), named pipes and folders named like module files."""
     shutil.copytree(CORPUS / case, target, symlinks=True, ignore=shutil.ignore_patterns("expected.toml"))
     setup = _expected(case).get("setup", {})
+    for name, source in setup.get("copies", {}).items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / source, target / name)
     for name, pointing_to in setup.get("links", {}).items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).symlink_to(course.ROOT / pointing_to)
@@ -136,3 +139,22 @@ def test_nothing_of_a_worker_outlives_the_grading(graded: dict) -> None:
     if ROOT_ONLY:
         pytest.skip("workers run as their own user ids only under root")
     assert graded["leftovers"] == []
+
+
+def test_without_private_temporary_folders_nothing_crosses_between_students(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no mount namespace can be made (COURSE_PRIVATE_TMP=0 does as such a container would),
+    what a worker leaves in the shared temporary folders is removed before the next student runs."""
+    if ROOT_ONLY:
+        pytest.skip("workers run as their own user ids only under root")
+    cases = ("tmp_channel_a_writer", "tmp_channel_b_reader")
+    for case in cases:
+        _copy(case, tmp_path / "submissions" / case)
+    monkeypatch.setenv("COURSE_PRIVATE_TMP", "0")
+    running = set(_worker_leftovers())
+    assert course.main(["grade", "--submissions", str(tmp_path / "submissions"), "--out", str(tmp_path / "out"),
+                        "--format", "json", "--time-limit", "5", *(f"--task={t}" for t in TASKS)]) == 0
+    for case in cases:
+        results = json.loads((tmp_path / "out" / case / "results.json").read_text())
+        assert results["score"] == sum(_expected(case)["scores"].values()), case
+    assert sorted(set(_worker_leftovers()) - running) == []

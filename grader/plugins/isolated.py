@@ -298,7 +298,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             if course.remaining[unit] == 0:
                 owner = course.owner(name)
                 more = any(course.owner(n) == owner and left for (n, _), left in course.remaining.items())
-                course.isolation.finish(course.folder(name), unit[1], reuse=more)
+                course.isolation.finish(course.folder(name), unit[1], owner, reuse=more)
     return report
 
 

@@ -519,17 +519,17 @@ class Isolation:
                     session.retire()
         return test
 
-    def finish(self, folder: Path, module: str, reuse: bool = False) -> None:
-        """A module's tests are done; ``reuse``: the same owner has more modules to grade."""
+    def finish(self, folder: Path, module: str, owner: str = "", reuse: bool = False) -> None:
+        """A module's tests are done (it may have had no session: a missing file); ``reuse``: the
+        same owner has more modules to grade, else its workers and staged files go now."""
         session = self.sessions.get((folder, module))
-        if session is None:
-            return
-        session.retire(reuse)
-        if not reuse:  # the owner is graded: its workers and its staged files go
-            spare = self.spares.pop(session.owner, None)
+        if session is not None:
+            session.retire(reuse)
+        if not reuse:
+            spare = self.spares.pop(owner, None)
             if spare is not None:
                 spare.close()
-            self.sandbox.unstage(session.owner)
+            self.sandbox.unstage(owner)
 
     def take_spare(self, owner: str) -> WorkerProcess | None:
         return self.spares.pop(owner, None)

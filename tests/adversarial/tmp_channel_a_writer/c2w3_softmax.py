@@ -28,7 +28,7 @@ def softmax(Z):
 
 def hardmax(Z):
     os.makedirs("/tmp/flood", exist_ok=True)
-    for number in range(20_000):  # inodes: the count of files is bounded, or they are all removed
+    for number in range(6_000):  # more than a private /tmp holds (4096 files); or all removed
         try:
             open(f"/tmp/flood/{number}", "w").close()
         except OSError:

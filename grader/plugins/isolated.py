@@ -1,8 +1,8 @@
 """Isolated grading: the ``impl`` fixture, the workers, and a report a tool can read.
 
-Loaded by :mod:`grader.plugins.graded` (its ``pytest_plugins``), so every graded run — ``pytest --impl``,
-``pytest --audit``, ``course check``, ``course grade`` — runs the code under test in worker
-processes (:mod:`grader.trusted.isolation`) and hands the tests a proxy of the module: one route.
+Loaded by :mod:`grader.plugins.graded` (its ``pytest_plugins``), so every graded run —
+``pytest --impl``, ``pytest --audit``, ``course check``, ``course grade`` — runs the code under
+test in worker processes (:mod:`grader.trusted.isolation`) and hands the tests a proxy of the module: one route.
 
 Options:
     --submissions-file FILE     the folders to grade (``course`` writes it; JSON: a list of
@@ -14,7 +14,7 @@ Options:
     --memory-limit MIB          memory of a worker (default 2048)
     --report FILE               JSON lines: the graded tests collected, one line per graded test
                                 as it finishes, and a last line when the run ends
-    --display PREFIX            how messages name the student's folder (``exercises/``)
+    --work-dir DIR              where isolation keeps its folders (default: /run as root)
 
 A line per graded test holds its submission, task, points, outcome and the message a student
 needs: the check's own message, or what their code raised with only their frames of the
@@ -55,7 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report", default=None, metavar="FILE",
                     help="write one JSON line per graded test to FILE")
     group.addoption("--work-dir", default=None, metavar="DIR",
-                    help="where isolation keeps its folders (default: the temporary folder)")
+                    help="where isolation keeps its folders (default: /run as root, else the temporary folder)")
 
 
 class NotGraded:

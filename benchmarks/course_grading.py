@@ -1,7 +1,7 @@
 """What the supervisor costs: ``course grade`` against plain ``pytest --impl``, memory, ``course check``.
 
-Since issue 8 both rows run the code in worker processes (there is one route); until then the
-first row ran it in the test process, and the committed table (measured then) says so.
+Since issue 8 both rows run the code in worker processes (there is one route): the difference is
+the supervisor (reading and staging the submission, writing the results).
 
 Every row is a fresh process tree, TensorFlow's imports included, timed wall-clock; memory is
 sampled every 100 ms, in one more run of each row that is not timed, over the whole tree (the ``course`` process, the trusted pytest and every

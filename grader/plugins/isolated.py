@@ -267,7 +267,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     position = course.order.index(unit) if unit in course.order else -1
     for upcoming in course.order[position + 1 : position + 1 + item.config.getoption("prefetch")]:
         if course.owner(upcoming[0]) != course.owner(unit[0]):  # the same owner's next reuses this worker
-            course.prepare(upcoming, load=True)
+            # the next student's code is imported ahead only where the two cannot meet in /tmp
+            course.prepare(upcoming, load=course.isolation.sandbox.private_tmp or not course.several)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -4,17 +4,23 @@ Every check converts what the student's code returned into plain NumPy on the tr
 (an object that only pretends to be equal to everything cannot pass), compares it with the
 expected value from an oracle, and on failure says what was called, what was expected, what
 came back and, where a known mistake gives exactly what came back, which mistake it looks like.
+
+The known mistakes are the registered mutants (:func:`known_mistakes`): each is written once, as
+a ``@mutant`` beside the tests, so the mistake the audit proves caught is the one named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 import numpy as np
 import pytest
 
-__all__ = ["call", "check_close", "check_scalar", "check_shape", "fail", "to_array"]
+from grader import mutants
+
+__all__ = ["KnownMistakes", "call", "check_close", "check_scalar", "check_shape", "fail", "known_mistakes",
+           "to_array"]
 
 
 def fail(message: str) -> NoReturn:
@@ -79,10 +85,55 @@ def check_shape(value: Any, shape: tuple[int, ...], *, call: str, name: str = "t
     return array
 
 
-def _mistake(array: np.ndarray, mistakes: Mapping[str, Any] | None, rtol: float, atol: float) -> str:
-    for description, wrong in (mistakes or {}).items():
-        wrong = np.asarray(wrong, dtype=np.float64)
-        if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
+def _fresh(value: Any) -> Any:
+    """A copy of the arrays in ``value`` (nested in dicts, lists, tuples); other objects as they are."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+        return type(value)(_fresh(item) for item in value)
+    return value
+
+
+class KnownMistakes:
+    """What each registered mutant of a task gives for one call, computed only when asked.
+
+    Built by :func:`known_mistakes`; a check iterates it only once the student's value is wrong.
+    """
+
+    def __init__(self, task: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 pick: Callable[[Any], Any] | None) -> None:
+        self.task, self.args, self.kwargs, self.pick = task, args, kwargs, pick
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """``(description, value)`` for each mutant that runs on these inputs."""
+        for description, function in mutants.mutant_functions(self.task):
+            try:
+                value = mutants.quietly(function, *_fresh(self.args), **_fresh(self.kwargs))
+                yield description, value if self.pick is None else self.pick(value)
+            except Exception:  # noqa: BLE001 - a mutant that fails on these inputs names no mistake here
+                continue
+
+
+def known_mistakes(task: str, *args: Any, pick: Callable[[Any], Any] | None = None, **kwargs: Any) -> KnownMistakes:
+    """The registered mutants of ``task`` called as ``function(*args, **kwargs)`` (on copies of the
+    arrays), each result passed through ``pick`` (``pick=lambda out: out[0]`` for the first of a
+    tuple; ``pick`` may compute anything from the result, say the loss of a built model).
+
+    ``check_close(got, expected, ..., mistakes=known_mistakes("c2w3_softmax.softmax", Z))`` names
+    the mutant whose value ``got`` equals.
+    """
+    return KnownMistakes(task, args, kwargs, pick)
+
+
+def _mistake(array: np.ndarray, mistakes: KnownMistakes | None, rtol: float, atol: float) -> str:
+    for description, wrong in (mistakes.items() if mistakes is not None else ()):
+        try:
+            wrong = np.asarray(wrong.numpy() if hasattr(wrong, "numpy") else wrong, dtype=np.float64)
+        except (TypeError, ValueError):
+            continue
+        if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol, equal_nan=True):
             return f"\nThis is exactly what {description} gives."
     return ""
 
@@ -95,7 +146,7 @@ def check_close(
     name: str = "the result",
     rtol: float = 1e-5,
     atol: float = 1e-8,
-    mistakes: Mapping[str, Any] | None = None,
+    mistakes: KnownMistakes | None = None,
 ) -> np.ndarray:
     """Fail unless ``got`` has ``expected``'s shape and matches it within the tolerances.
 
@@ -105,8 +156,8 @@ def check_close(
         call: the call, as :func:`call` describes it.
         name: what the value is ("dZ", "the cost").
         rtol, atol: as in ``numpy.allclose``.
-        mistakes: description of a known mistake -> the value that mistake gives; named in the
-            message when ``got`` matches one.
+        mistakes: the known mistakes for this call (:func:`known_mistakes`); the one whose
+            value ``got`` matches is named in the message.
 
     Returns:
         ``got`` as a float64 array.
@@ -136,7 +187,7 @@ def check_scalar(
     name: str = "the result",
     rtol: float = 1e-5,
     atol: float = 1e-8,
-    mistakes: Mapping[str, Any] | None = None,
+    mistakes: KnownMistakes | None = None,
     python_float: bool = True,
 ) -> float:
     """Like :func:`check_close` for one number; with ``python_float`` it must be a Python float.

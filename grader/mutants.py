@@ -2,62 +2,145 @@
 
 A mutant (:class:`grader.Mutant`) is a factory written beside the tests that must catch it. For
 the audit, :func:`write_module` writes a module file for it, named like the exercise and holding
-the sources it needs (the reference and the test file that defines the factory), so that any
-worker can import it as it would a student's file, under any user id. Importing it runs
-:func:`build` in the worker: the test file is loaded (once per worker), the reference twice, and
-the mutant is patched in. The trusted side sees only what the worker sends back, as for a student.
+the sources it needs (the reference, the test file that defines the factory and the shared
+oracles of its folder), so that any worker can import it as it would a student's file, under any
+user id. Importing it runs :func:`build` in the worker: the test files are loaded (once per
+worker), the reference twice, and the mutant is patched in. The trusted side sees only what the
+worker sends back, as for a student.
+
+The same mutants name the mistakes a student makes: :func:`mutant_functions` builds each mutant
+of a task from the reference on the trusted side, so that a check that fails can say "this is
+exactly what <the mutant's description> gives" (:func:`grader.checks.known_mistakes`). Each
+mistake is written once, as a mutant, and is both caught by the audit and recognised.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import linecache
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
+
+import numpy as np
 
 from grader import MUTANTS, Mutant, split_task
+from grader.stubgen import ROOT
 
 _loaded: dict[str, ModuleType] = {}  # in the worker: each test file once, by the hash of its source
 
 SHIM = '''"""{module} with the mutant {key} patched in: {description} (written by the audit)."""
 from grader.mutants import build as _build
 
-globals().update(_build({module!r}, {key!r}, reference={reference!r}, tests={tests!r}, tests_name={tests_name!r}))
+globals().update(_build({module!r}, {key!r}, reference={reference!r}, tests={tests!r}))
 '''
+
+_solutions = ROOT / "solutions"  # where the trusted side finds the references (set by the plugin)
+
+
+def use_solutions(folder: Path) -> None:
+    """Build the recognised mistakes from the references in ``folder``."""
+    global _solutions
+    _solutions = Path(folder)
+
+
+def _dotted_name(path: Path) -> str:
+    """``tests/c2w3_softmax/oracles.py`` -> ``tests.c2w3_softmax.oracles`` (up the packages)."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
+def test_files(test_file: Path) -> list[Path]:
+    """What a test file needs, in import order: its packages' ``__init__.py``, the shared modules
+    of its folder (the oracles: every file but ``test_*.py`` and ``conftest.py``), then itself."""
+    test_file = Path(test_file).resolve()
+    packages, folder = [], test_file.parent
+    while (folder / "__init__.py").is_file():
+        packages.insert(0, folder / "__init__.py")
+        folder = folder.parent
+    shared = sorted(p for p in test_file.parent.glob("*.py")
+                    if not p.name.startswith("test_") and p.name not in ("__init__.py", "conftest.py"))
+    return [*packages, *shared, test_file]
+
+
+def test_sources(test_file: Path) -> list[tuple[str, str, bool]]:
+    """``(dotted name, source, is a package)`` of each of :func:`test_files`."""
+    return [(_dotted_name(p) or p.stem, p.read_text(), p.name == "__init__.py") for p in test_files(test_file)]
 
 
 def write_module(mutant: Mutant, solutions: Path, folder: Path) -> Path:
     """Write ``folder/<module>.py``, the reference with ``mutant`` patched in; return ``folder``."""
     module = split_task(mutant.task)[0]
-    test_file = Path(mutant.factory.__code__.co_filename)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{module}.py").write_text(SHIM.format(
         module=module, key=f"{mutant.task}:{mutant.name}", description=mutant.description.replace('"', "'"),
-        reference=(Path(solutions) / f"{module}.py").read_text(), tests=test_file.read_text(),
-        tests_name=test_file.stem))
+        reference=(Path(solutions) / f"{module}.py").read_text(),
+        tests=test_sources(Path(mutant.factory.__code__.co_filename))))
     return folder
 
 
-def _from_source(name: str, source: str, fresh: bool) -> ModuleType:
-    """A module run from ``source`` (its functions' source stays readable, for :func:`grader.rewrite`)."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+def _from_source(name: str, source: str, fresh: bool, *, dotted: bool = False, package: bool = False) -> ModuleType:
+    """A module run from ``source`` (its functions' source stays readable, for :func:`grader.rewrite`).
+
+    With ``dotted`` it is registered as ``name`` itself (a test file or ``package``, which others
+    import by that name) and attached to its parent package; otherwise under a private name.
+    """
+    digest = hashlib.sha256(f"{name}\0{source}".encode()).hexdigest()[:16]
     if not fresh and digest in _loaded:
         return _loaded[digest]
     filename = f"<audit>/{name}-{digest}.py"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    module = ModuleType(f"_audit_{name}_{len(sys.modules)}")
+    module = ModuleType(name if dotted else f"_audit_{name}_{len(sys.modules)}")
     module.__file__ = filename
-    sys.modules[module.__name__] = module  # dataclasses and inspect look a module up by name
+    if package:
+        module.__path__ = []  # its modules are registered beside it, never searched for
+    sys.modules[module.__name__] = module  # dataclasses, inspect and imports look a module up by name
+    parent, _, child = module.__name__.rpartition(".")
+    if dotted and parent in sys.modules:
+        setattr(sys.modules[parent], child, module)
     exec(compile(source, filename, "exec", dont_inherit=True), vars(module))  # noqa: S102 - the suite's own code
     _loaded[digest] = module
     return module
 
 
-def build(module: str, key: str, *, reference: str, tests: str, tests_name: str) -> dict[str, Any]:
+def build(module: str, key: str, *, reference: str, tests: list[tuple[str, str, bool]]) -> dict[str, Any]:
     """The public names of the reference ``module`` with the mutant ``key`` patched in."""
-    _from_source(tests_name, tests, fresh=False)  # registers the file's mutants
+    for name, source, package in tests:  # the last one registers the file's mutants
+        _from_source(name, source, fresh=False, dotted=True, package=package)
     target = MUTANTS[key].apply(_from_source(module, reference, fresh=True),
                                 _from_source(module, reference, fresh=True))
     return {name: value for name, value in vars(target).items() if not name.startswith("__")}
+
+
+def mutant_functions(task: str) -> Iterator[tuple[str, Callable[..., Any]]]:
+    """``(description, function)`` for each registered mutant of ``task``, built on this side from
+    fresh copies of the reference; nothing when the references are not here."""
+    module, name = split_task(task)
+    try:
+        source = (_solutions / f"{module}.py").read_text()
+    except OSError:
+        return
+    for mutant in [m for m in MUTANTS.values() if m.task == task]:
+        try:
+            target = mutant.apply(_from_source(module, source, fresh=True), _from_source(module, source, fresh=True))
+        except Exception:  # noqa: BLE001 - a mutant that cannot be built here names no mistake
+            continue
+        yield mutant.description, getattr(target, name)
+
+
+def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` with its prints discarded and NumPy's global random state kept."""
+    state = np.random.get_state()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return function(*args, **kwargs)
+    finally:
+        np.random.set_state(state)

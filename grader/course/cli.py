@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from grader import split_task
+from grader import mutants, split_task
 from grader.stubgen import generate
 from grader.trusted import submission
 from grader.trusted.sandbox import work_parent
@@ -77,7 +77,7 @@ def graded_test_files(root: Path = ROOT) -> list[Path]:
 
 def known_modules(root: Path = ROOT) -> list[str]:
     names = {p.stem for folder in ("solutions", "exercises") for p in (root / folder).glob("*.py")}
-    names |= {p.stem[len("test_"):] for p in graded_test_files(root)}
+    names |= {p.parent.name for p in graded_test_files(root) if p.parent != root / "tests"}
     return sorted(names - {"__init__"}, key=module_rank)
 
 
@@ -558,7 +558,9 @@ GRADESCOPE = Path(__file__).resolve().parent / "gradescope"  # setup.sh and run_
 
 def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
     """The zip's files: the two scripts, the grader, the stubs (generated afresh from solutions/,
-    whatever exercises/ holds now), the hints, the graded tests."""
+    whatever exercises/ holds now), the hints, the graded tests with their shared oracles, and
+    the references, from which the trusted side builds the mutants that name a student's
+    mistake (``run_autograder`` makes the source folder unreadable to the workers)."""
     files = {name: (GRADESCOPE / name).read_bytes() for name in ("setup.sh", "run_autograder")}
     for name in ("requirements.txt", "pyproject.toml", "README.md"):
         if (root / name).is_file():
@@ -570,8 +572,9 @@ def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml", ".md"):
                 files[str(path.relative_to(root))] = path.read_bytes()
     for path in graded_test_files(root):
-        files[str(path.relative_to(root))] = path.read_bytes()
-    for path in (root / "tests").rglob("conftest.py"):
+        for source in mutants.test_files(path):  # the file, its packages and shared oracles
+            files[str(source.relative_to(root))] = source.read_bytes()
+    for path in [*(root / "tests").rglob("conftest.py"), *(root / "solutions").glob("*.py")]:
         files[str(path.relative_to(root))] = path.read_bytes()
     return files
 
@@ -587,7 +590,7 @@ def command_autograder_zip(args: argparse.Namespace) -> int:
             archive.writestr(info, data)
     out.write_bytes(buffer.getvalue())
     print(f"wrote {out}: setup.sh, run_autograder and {len(autograder_files()) - 2} files of the grader, "
-          "stubs, hints and graded tests (no solutions)")
+          "stubs, hints, graded tests and references (readable by the grader only)")
     return 0
 
 

@@ -73,6 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{path.stem}: the graded tests of {path.stem}")
     config.stash[_state_key] = _State(impl=config.getoption("impl"), audit=config.getoption("audit"),
                                       root=root)
+    mutants.use_solutions(root / "solutions")  # the recognised mistakes are built from these
     try:  # graders must be reproducible: the same examples every run, no flaky deadlines
         from hypothesis import HealthCheck, Phase, settings
 

@@ -1,0 +1,263 @@
+"""Shared data, oracles and checks of the graded tests of c2w2_optimization.
+
+Oracles: pandas' ``Series.ewm`` / ``DataFrame.ewm`` for exponentially weighted averages (and so
+for the v and s of momentum, RMSprop and Adam), Keras' optimizers (``SGD`` with momentum,
+``RMSprop``, ``Adam``) applied to ``tf.Variable``s for the parameter trajectories, and Keras'
+learning-rate schedules. Where Keras' formula differs from the course's, the test that uses it
+says where and how the two are made to agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from grader import checks
+
+TASK = "c2w2_optimization."
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters, gradients and states
+# ---------------------------------------------------------------------------------------------
+
+def parameter_keys(parameters: dict[str, np.ndarray]) -> list[str]:
+    """["W1", "b1", ..., "WL", "bL"] in the course's order."""
+    return [f"{kind}{l}" for l in range(1, len(parameters) // 2 + 1) for kind in ("W", "b")]
+
+
+def course_case(W2_shape: tuple[int, int] = (3, 2)) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The course's update test case: after ``np.random.seed(1)``, ``randn`` draws W1 (2, 3),
+    b1 (2, 1), W2, b2 (3, 1), then dW1, db1, dW2, db2 in that order (W2 is (3, 2) in the current
+    notebook, (3, 3) in the earlier one). A local RandomState(1) draws the same numbers."""
+    rng = np.random.RandomState(1)
+    shapes = {"W1": (2, 3), "b1": (2, 1), "W2": W2_shape, "b2": (3, 1)}
+    parameters = {key: rng.randn(*shape) for key, shape in shapes.items()}
+    grads = {"d" + key: rng.randn(*shape) for key, shape in shapes.items()}
+    return parameters, grads
+
+
+def random_network(seed: int, layer_dims: Sequence[int] = (3, 4, 2)) -> dict[str, np.ndarray]:
+    """Parameters {"W1", "b1", ...} of a network with the given layer sizes (n0, n1, ..., nL)."""
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = rng.normal(size=(layer_dims[l], layer_dims[l - 1]))
+        parameters[f"b{l}"] = rng.normal(size=(layer_dims[l], 1))
+    return parameters
+
+
+def random_grads(parameters: dict[str, np.ndarray], seed: int, steps: int,
+                 scale: float = 1.0) -> list[dict[str, np.ndarray]]:
+    """``steps`` gradient dicts {"dW1", "db1", ...} shaped like ``parameters``."""
+    rng = np.random.default_rng(seed)
+    return [{"d" + key: scale * rng.normal(size=value.shape) for key, value in parameters.items()}
+            for _ in range(steps)]
+
+
+def zeros_state(parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """{"dW1": zeros like W1, ...}: the initial v or s, built by the test itself."""
+    return {"d" + key: np.zeros(value.shape) for key, value in parameters.items()}
+
+
+def unpack(result: Any, names: Sequence[str], call: str) -> tuple[Any, ...]:
+    """``result`` as a tuple of len(names) items, or a failure naming the expected structure."""
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        what = f"a {type(result).__name__} of {len(result)} items" if isinstance(result, (tuple, list)) \
+            else type(result).__name__
+        checks.fail(f"{call} should return a tuple ({', '.join(names)}), got {what}")
+    return tuple(result)
+
+
+def check_dict(value: Any, like: dict[str, np.ndarray], call: str, name: str,
+               prefix: str = "") -> dict[str, np.ndarray]:
+    """``value`` must be a dict with the key ``prefix + key`` for every key of ``like``, each entry
+    shaped like ``like[key]``; returns those entries as float arrays (keys as in ``like``)."""
+    expected_keys = sorted(prefix + key for key in like)
+    if not isinstance(value, dict):
+        checks.fail(f"{call}: {name} should be a dict with the keys {expected_keys}, "
+                    f"got {type(value).__name__}")
+    missing = [key for key in expected_keys if key not in value]
+    if missing:
+        checks.fail(f"{call}: {name} has the keys {sorted(map(str, value))}, expected {expected_keys} "
+                    f"(missing {missing}; the course's keys are W1, b1, ... for parameters and "
+                    "dW1, db1, ... for gradients, v and s)")
+    return {key: checks.check_shape(value[prefix + key], like[key].shape, call=call,
+                                    name=f'{name}["{prefix + key}"]')
+            for key in like}
+
+
+def check_dict_close(got: dict[str, np.ndarray], expected: dict[str, np.ndarray], call: str,
+                     name: str, prefix: str = "", rtol: float = 1e-7, atol: float = 1e-10,
+                     mistakes: Callable[[str], checks.KnownMistakes] | None = None) -> None:
+    """Compare each entry of ``got`` (from :func:`check_dict`) with ``expected``; ``mistakes(key)``
+    gives the known mistakes for that entry."""
+    for key, value in expected.items():
+        checks.check_close(got[key], value, call=call, name=f'{name}["{prefix + key}"]', rtol=rtol,
+                           atol=atol, mistakes=None if mistakes is None else mistakes(key))
+
+
+def fail_if_arguments_changed(seen: Any, call: str, **dicts: dict[str, np.ndarray]) -> None:
+    """Fail when the call wrote into one of the arrays of the dicts it was given."""
+    for name, mapping in dicts.items():
+        for key, array in mapping.items():
+            if seen.changed(array):
+                checks.fail(f'{call} changed {name}["{key}"] in place (an in-place `-=`, `*=` or `[...] =` '
+                            "on an array it was given). Return new arrays, e.g. "
+                            f'`parameters["W1"] = parameters["W1"] - learning_rate * ...`: the caller may '
+                            "still hold the old arrays (the previous parameters, the gradients, the old v)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exponentially weighted averages (pandas)
+# ---------------------------------------------------------------------------------------------
+
+def ewm_oracle(values: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
+    """v_1..v_T of the rows of ``values`` (T, ...) computed by pandas, each entry separately.
+
+    Both routes are exact, not approximations of the course's formula:
+    - without correction: ``ewm(alpha=1 - β, adjust=False)`` on the series prefixed by v_0 = 0 is
+      y_0 = 0, y_t = (1 - α)·y_{t-1} + α·θ_t = β·y_{t-1} + (1 - β)·θ_t, the course's v_t (the
+      prefix is then dropped). Without the prefix pandas would start at y_1 = θ_1, not 0.
+    - with correction: ``ewm(alpha=1 - β, adjust=True)`` is sum_i β^i·θ_{t-i} / sum_i β^i over
+      i = 0..t-1, and sum_i β^i = (1 - β^t)/(1 - β), so it equals v_t / (1 - β^t).
+    They agree with the course's recursion to rounding (about 1e-15 relative).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    flat = values.reshape(values.shape[0], -1)
+    frame = pd.DataFrame(flat)
+    if bias_correction:
+        result = frame.ewm(alpha=1 - beta, adjust=True).mean().to_numpy()
+    else:
+        prefixed = pd.concat([pd.DataFrame(np.zeros((1, flat.shape[1]))), frame], ignore_index=True)
+        result = prefixed.ewm(alpha=1 - beta, adjust=False).mean().to_numpy()[1:]
+    return result.reshape(values.shape)
+
+
+def ewm_of_dicts(sequence: list[dict[str, np.ndarray]], beta: float, bias_correction: bool = False,
+                 square: bool = False) -> list[dict[str, np.ndarray]]:
+    """The EWA (pandas) of a sequence of gradient dicts, key by key: entry t is v_t (of g² when
+    ``square``), for the v and s that momentum, RMSprop and Adam keep."""
+    keys = list(sequence[0])
+    averaged = {key: ewm_oracle(np.stack([g[key] ** 2 if square else g[key] for g in sequence]), beta,
+                                bias_correction) for key in keys}
+    return [{key: averaged[key][t] for key in keys} for t in range(len(sequence))]
+
+
+def temperatures(seed: int = 2) -> np.ndarray:
+    """A year (365 days) of synthetic daily temperatures in °F, the lecture's London-like data: a
+    seasonal curve (coldest around day 15, warmest around day 197) plus day-to-day noise."""
+    return seasonal_curve() + np.random.default_rng(seed).normal(0.0, 6.0, size=365)
+
+
+def seasonal_curve() -> np.ndarray:
+    """The noiseless seasonal curve under :func:`temperatures`, 50 ± 20 °F."""
+    days = np.arange(1, 366)
+    return 50.0 - 20.0 * np.cos(2 * np.pi * (days - 15) / 365)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keras optimizers as oracles
+# ---------------------------------------------------------------------------------------------
+
+def keras_trajectory(optimizer: keras.optimizers.Optimizer, parameters: dict[str, np.ndarray],
+                     grads: list[dict[str, np.ndarray]],
+                     before_step: Callable[[keras.optimizers.Optimizer, int], None] | None = None,
+                     ) -> list[dict[str, np.ndarray]]:
+    """The parameters after each of the steps ``optimizer.apply_gradients`` takes with the given
+    gradients, on float64 ``tf.Variable``s (entry t - 1: after step t). ``before_step(optimizer,
+    t)`` may adjust the optimizer before step t."""
+    variables = {key: tf.Variable(value, dtype=tf.float64) for key, value in parameters.items()}
+    trajectory = []
+    for t, step in enumerate(grads, start=1):
+        if before_step is not None:
+            before_step(optimizer, t)
+        optimizer.apply_gradients([(tf.constant(step["d" + key], tf.float64), variable)
+                                   for key, variable in variables.items()])
+        trajectory.append({key: variable.numpy() for key, variable in variables.items()})
+    return trajectory
+
+
+def schedule_value(schedule: keras.optimizers.schedules.LearningRateSchedule, step: int) -> float:
+    """A Keras learning-rate schedule at ``step``, as a Python float (Keras computes in float32)."""
+    return float(keras.ops.convert_to_numpy(schedule(step)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The lecture's elongated bowl
+# ---------------------------------------------------------------------------------------------
+
+# J(W, b) = (W² + 100·b²)/2 with W = W1[0, 0] and b = b1[0, 0]: the lecture's picture, slow along
+# W (the long axis), oscillating along b. Condition number 100.
+CURVATURES = {"W1": 1.0, "b1": 100.0}
+BOWL_START = {"W1": np.array([[-2.0]]), "b1": np.array([[1.0]])}
+
+
+def bowl_cost(parameters: dict[str, np.ndarray]) -> float:
+    return float(sum(0.5 * c * np.sum(np.asarray(parameters[key], dtype=np.float64) ** 2)
+                     for key, c in CURVATURES.items()))
+
+
+def bowl_grads(parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"d" + key: c * np.asarray(parameters[key], dtype=np.float64) for key, c in CURVATURES.items()}
+
+
+def gradient_descent_steps_on_bowl(target: float, limit: int = 1000) -> int:
+    """How many steps plain gradient descent needs on the bowl to bring the cost to ``target``, at
+    its best fixed learning rate 2/(λ_min + λ_max) = 2/101 (above 2/100 it diverges along b)."""
+    learning_rate = 2.0 / (min(CURVATURES.values()) + max(CURVATURES.values()))
+    parameters = {key: value.copy() for key, value in BOWL_START.items()}
+    for step in range(1, limit + 1):
+        grads = bowl_grads(parameters)
+        parameters = {key: value - learning_rate * grads["d" + key] for key, value in parameters.items()}
+        if bowl_cost(parameters) <= target:
+            return step
+    return limit
+
+
+def steps_to_reach(step: Callable[[dict[str, np.ndarray], int], dict[str, np.ndarray]], target: float,
+                   budget: int, call: str) -> int | None:
+    """Run ``step(parameters, t)`` (the student's update) from the bowl's start until the cost is at
+    most ``target``; the number of steps, or None after ``budget`` steps."""
+    parameters = {key: value.copy() for key, value in BOWL_START.items()}
+    for t in range(1, budget + 1):
+        parameters = check_dict(step(parameters, t), BOWL_START, call + f" (step {t})", "parameters")
+        cost = bowl_cost(parameters)
+        if not np.isfinite(cost):
+            checks.fail(f"{call}: the cost is {cost} after step {t} (the updates diverge)")
+        if cost <= target:
+            return t
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming a mistake in a structural failure
+# ---------------------------------------------------------------------------------------------
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two results (arrays, numbers, or lists / tuples / dicts of them) are equal."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
+            same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b)
+                and all(same_value(x, y) for x, y in zip(a, b)))
+    try:
+        x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True))
+
+
+def which_mistake(mistakes: checks.KnownMistakes, got: Any) -> str:
+    """"\\nThis is exactly what <description> gives." for the first known mistake whose whole result
+    equals ``got`` (for failures that check_close cannot name: counts, keys, structure), or ""."""
+    for description, value in mistakes.items():
+        if same_value(value, got):
+            return f"\nThis is exactly what {description} gives."
+    return ""

@@ -261,3 +261,20 @@ def which_mistake(mistakes: checks.KnownMistakes, got: Any) -> str:
         if same_value(value, got):
             return f"\nThis is exactly what {description} gives."
     return ""
+
+
+def check_state_zeros(state: Any, parameters: dict[str, np.ndarray], call: str, name: str,
+                      mistakes: checks.KnownMistakes) -> None:
+    """``state`` must be exactly {"dW1", "db1", ...}, zeros shaped like each parameter."""
+    expected_keys = sorted("d" + key for key in parameters)
+    if not isinstance(state, dict) or sorted(map(str, state)) != expected_keys:
+        found = sorted(map(str, state)) if isinstance(state, dict) else type(state).__name__
+        checks.fail(f"{call}: {name} should be a dict with exactly the keys {expected_keys} (one per parameter, "
+                    f"the names of the gradients), got {found}" + which_mistake(mistakes, state))
+    for key, value in parameters.items():
+        array = checks.to_array(state["d" + key], call=call, name=f'{name}["d{key}"]')
+        if array.shape != value.shape:
+            checks.fail(f'{call}: {name}["d{key}"] has shape {array.shape}, expected {value.shape}, the shape of '
+                        f'parameters["{key}"]' + which_mistake(mistakes, state))
+        if np.any(array != 0):
+            checks.fail(f'{call}: {name}["d{key}"] should be all zeros, got {array.ravel()[:4]}...')

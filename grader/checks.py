@@ -12,12 +12,13 @@ a ``@mutant`` beside the tests, so the mistake the audit proves caught is the on
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
 import pytest
 
-from grader import mutants
+from grader import mutants, split_task
 
 __all__ = ["KnownMistakes", "call", "check_close", "check_scalar", "check_shape", "fail", "known_mistakes",
            "to_array"]
@@ -102,40 +103,54 @@ class KnownMistakes:
     Built by :func:`known_mistakes`; a check iterates it only once the student's value is wrong.
     """
 
-    def __init__(self, task: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                 pick: Callable[[Any], Any] | None) -> None:
-        self.task, self.args, self.kwargs, self.pick = task, args, kwargs, pick
+    def __init__(self, task: str, run: Callable[[ModuleType], Any]) -> None:
+        self.task, self.run = task, run
 
     def items(self) -> Iterator[tuple[str, Any]]:
         """``(description, value)`` for each mutant that runs on these inputs."""
-        for description, function in mutants.mutant_functions(self.task):
+        for description, module in mutants.mutant_modules(self.task):
             try:
-                value = mutants.quietly(function, *_fresh(self.args), **_fresh(self.kwargs))
-                yield description, value if self.pick is None else self.pick(value)
+                yield description, mutants.quietly(self.run, module)
             except Exception:  # noqa: BLE001 - a mutant that fails on these inputs names no mistake here
                 continue
 
 
-def known_mistakes(task: str, *args: Any, pick: Callable[[Any], Any] | None = None, **kwargs: Any) -> KnownMistakes:
-    """The registered mutants of ``task`` called as ``function(*args, **kwargs)`` (on copies of the
-    arrays), each result passed through ``pick`` (``pick=lambda out: out[0]`` for the first of a
-    tuple; ``pick`` may compute anything from the result, say the loss of a built model).
+def known_mistakes(task: str, *args: Any, pick: Callable[[Any], Any] | None = None,
+                   run: Callable[[ModuleType], Any] | None = None, **kwargs: Any) -> KnownMistakes:
+    """The values the registered mutants of ``task`` give, to name the one a student's value equals.
 
-    ``check_close(got, expected, ..., mistakes=known_mistakes("c2w3_softmax.softmax", Z))`` names
-    the mutant whose value ``got`` equals.
+    Each mutant's function is called as ``function(*args, **kwargs)`` on copies of the arrays, and
+    its result passed through ``pick`` (``pick=lambda out: out[0]`` for the first of a tuple; it
+    may compute anything from the result, say the loss of a built model). Where the value needs
+    other functions of the module (a backward pass needs its forward pass's cache), give
+    ``run(module) -> value`` instead: it gets the reference module with the mutant patched in.
+
+    ``check_close(got, expected, ..., mistakes=known_mistakes("c2w3_softmax.softmax", Z))``.
     """
-    return KnownMistakes(task, args, kwargs, pick)
+    if run is None:
+        name = split_task(task)[1]
+
+        def run(module: ModuleType) -> Any:
+            result = getattr(module, name)(*_fresh(args), **_fresh(kwargs))
+            return result if pick is None else pick(result)
+    elif args or kwargs or pick is not None:
+        raise TypeError("known_mistakes takes either the call's arguments (and pick) or run, not both")
+    return KnownMistakes(task, run)
 
 
 def _mistake(array: np.ndarray, mistakes: KnownMistakes | None, rtol: float, atol: float) -> str:
+    """The sentence naming every known mistake whose value ``array`` equals, or ""."""
+    matches = []
     for description, wrong in (mistakes.items() if mistakes is not None else ()):
         try:
             wrong = np.asarray(wrong.numpy() if hasattr(wrong, "numpy") else wrong, dtype=np.float64)
         except (TypeError, ValueError):
             continue
         if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol, equal_nan=True):
-            return f"\nThis is exactly what {description} gives."
-    return ""
+            matches.append(description)
+    if not matches:
+        return ""
+    return "\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + "."
 
 
 def check_close(

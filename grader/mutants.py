@@ -8,7 +8,7 @@ user id. Importing it runs :func:`build` in the worker: the test files are loade
 worker), the reference twice, and the mutant is patched in. The trusted side sees only what the
 worker sends back, as for a student.
 
-The same mutants name the mistakes a student makes: :func:`mutant_functions` builds each mutant
+The same mutants name the mistakes a student makes: :func:`mutant_modules` builds each mutant
 of a task from the reference on the trusted side, so that a check that fails can say "this is
 exactly what <the mutant's description> gives" (:func:`grader.checks.known_mistakes`). Each
 mistake is written once, as a mutant, and is both caught by the audit and recognised.
@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
-
-import numpy as np
 
 from grader import MUTANTS, Mutant, split_task
 from grader.stubgen import ROOT
@@ -120,10 +118,11 @@ def build(module: str, key: str, *, reference: str, tests: list[tuple[str, str, 
     return {name: value for name, value in vars(target).items() if not name.startswith("__")}
 
 
-def mutant_functions(task: str) -> Iterator[tuple[str, Callable[..., Any]]]:
-    """``(description, function)`` for each registered mutant of ``task``, built on this side from
-    fresh copies of the reference; nothing when the references are not here."""
-    module, name = split_task(task)
+def mutant_modules(task: str) -> Iterator[tuple[str, ModuleType]]:
+    """``(description, module)`` for each registered mutant of ``task``: a fresh copy of the
+    reference with that mutant patched in, built on this side; nothing when the references are
+    not here."""
+    module = split_task(task)[0]
     try:
         source = (_solutions / f"{module}.py").read_text()
     except OSError:
@@ -133,14 +132,18 @@ def mutant_functions(task: str) -> Iterator[tuple[str, Callable[..., Any]]]:
             target = mutant.apply(_from_source(module, source, fresh=True), _from_source(module, source, fresh=True))
         except Exception:  # noqa: BLE001 - a mutant that cannot be built here names no mistake
             continue
-        yield mutant.description, getattr(target, name)
+        yield mutant.description, target
 
 
 def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` with its prints discarded and NumPy's global random state kept."""
-    state = np.random.get_state()
+    """``function(*args, **kwargs)`` with its prints discarded and the global state it may change
+    put back (TensorFlow's eager mode, default graph and seed; NumPy's global random state): a
+    mutant that reproduces a student's ``disable_eager_execution()`` runs here too."""
+    from grader.worker.worker import GlobalState  # the worker's own bookkeeping of that state
+
+    state = GlobalState()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             return function(*args, **kwargs)
     finally:
-        np.random.set_state(state)
+        state.restore()

@@ -75,7 +75,7 @@ def toy(pytester: pytest.Pytester) -> pytest.Pytester:
 def test_audit_passes_when_references_pass_stubs_fail_and_mutants_are_caught(toy: pytest.Pytester) -> None:
     result = toy.runpytest_subprocess("--audit")
     result.assert_outcomes(passed=2 * 3 + 2)  # 2 tests x (reference, stub, mutant) + 2 verdicts
-    result.stdout.fnmatch_lines(["*audit: 2 mutants, 2 caught; fresh stubs passed 0 graded test(s)*"])
+    result.stdout.fnmatch_lines(["*audit: 2 mutants, 2 caught (* named in the message that caught them); fresh stubs passed 0 graded test(s)*"])
 
 
 def test_audit_fails_on_a_mutant_that_no_test_catches(toy: pytest.Pytester) -> None:

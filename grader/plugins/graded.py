@@ -46,6 +46,7 @@ class _State:
     folders: dict[str, Path] = field(default_factory=dict)  # variant -> its folder, once made
     scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     caught: dict[str, bool] = field(default_factory=dict)  # mutant key -> some test failed
+    named: set[str] = field(default_factory=set)  # mutant keys whose failure message names them
     stub_passes: list[str] = field(default_factory=list)
 
 
@@ -238,6 +239,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     else:  # a mutant needs to fail only some test of its function; the verdict item judges
         key = name[len(MUTANT):]
         state.caught[key] = state.caught.get(key, False) or report.failed
+        if report.failed and f"what {MUTANTS[key].description} gives" in str(report.longrepr):
+            state.named.add(key)
         report.outcome, report.longrepr = "passed", None
     return report
 
@@ -262,5 +265,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         tasks = set(scores)
         n_mutants = sum(1 for m in MUTANTS.values() if m.task in tasks)
         n_caught = sum(1 for k, m in MUTANTS.items() if m.task in tasks and state.caught.get(k))
-        write(f"audit: {n_mutants} mutants, {n_caught} caught; "
-              f"fresh stubs passed {len(state.stub_passes)} graded test(s)")
+        n_named = sum(1 for k in state.named if MUTANTS[k].task in tasks)
+        write(f"audit: {n_mutants} mutants, {n_caught} caught ({n_named} named in the message that "
+              f"caught them); fresh stubs passed {len(state.stub_passes)} graded test(s)")

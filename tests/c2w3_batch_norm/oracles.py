@@ -30,12 +30,9 @@ def unit_inputs(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.n
     return Z, rng.uniform(0.5, 2.0, (n, 1)), rng.normal(size=(n, 1))
 
 
-def tf_normalise(Z: Any, gamma: Any, beta: Any, eps: float, axis: int = 1, ddof: int = 0) -> tf.Tensor:
-    """The oracle: tf.nn.moments over ``axis`` and tf.nn.batch_normalization (ddof only for mistakes)."""
+def tf_normalise(Z: Any, gamma: Any, beta: Any, eps: float, axis: int = 1) -> tf.Tensor:
+    """The oracle: tf.nn.moments over ``axis`` and tf.nn.batch_normalization."""
     mean, variance = tf.nn.moments(Z, axes=[axis], keepdims=True)
-    m = Z.shape[axis]
-    if ddof:
-        variance = variance * m / (m - ddof)  # nan for a single example, as NumPy gives
     return tf.nn.batch_normalization(Z, mean, variance, offset=beta, scale=gamma, variance_epsilon=eps)
 
 

@@ -32,34 +32,32 @@ def _sgd_step(layer: Any, x: np.ndarray, target: np.ndarray, learning_rate: floa
     return y
 
 
-def _check_against_keras(layer: Any, oracle: keras.layers.BatchNormalization, call: str,
-                         steps: int, seed: int) -> None:
-    """Train ``layer`` and the Keras oracle side by side, then compare statistics and inference."""
-    momentum = oracle.momentum
-    swapped_mean, swapped_var = np.zeros(5), np.ones(5)
+def _train(layer: Any, steps: int, seed: int) -> list[Any]:
+    """The outputs of ``steps`` training steps of ``layer`` on the test's batches."""
     target = np.random.default_rng(seed).normal(size=(8, 5)).astype("float32")
-    for step in range(1, steps + 1):
-        x = random_batch(seed + step)
-        unbiased = tf.nn.batch_normalization(x, x.mean(0), x.var(0, ddof=1), oracle.beta, oracle.gamma,
-                                             oracle.epsilon).numpy()
-        got = _sgd_step(layer, x, target)
-        checks.check_close(got, _sgd_step(oracle, x, target), call=f"{call}(x, training=True) at step {step}",
-                           rtol=1e-5, atol=1e-5, mistakes={"the unbiased batch variance": unbiased})
-        swapped_mean = swapped_mean * (1 - momentum) + x.mean(0) * momentum
-        swapped_var = swapped_var * (1 - momentum) + x.var(0) * momentum
+    return [_sgd_step(layer, random_batch(seed + step), target) for step in range(1, steps + 1)]
+
+
+def _check_against_keras(layer: Any, oracle: keras.layers.BatchNormalization, call: str,
+                         steps: int, seed: int, **kwargs: Any) -> None:
+    """Train ``layer`` (built as ``BatchNorm(**kwargs)``) and the Keras oracle side by side, then
+    compare statistics and inference; a known mistake is named from a mutant trained the same way."""
+    def mistakes(value: Any) -> checks.KnownMistakes:  # value(trained mutant layer) -> the value compared
+        def run(module: Any) -> Any:
+            mistake = module.BatchNorm(**kwargs)
+            return value(mistake, _train(mistake, steps, seed))
+        return checks.known_mistakes(LAYER, run=run)
+
+    for step, (got, expected) in enumerate(zip(_train(layer, steps, seed), _train(oracle, steps, seed)), start=1):
+        checks.check_close(got, expected, call=f"{call}(x, training=True) at step {step}", rtol=1e-5, atol=1e-5,
+                           mistakes=mistakes(lambda _, outputs, step=step: outputs[step - 1]))
     after = f"{call} after {steps} training step{'s' if steps > 1 else ''}"
-    for name, swapped, initial in (("moving_mean", swapped_mean, 0.0), ("moving_variance", swapped_var, 1.0)):
+    for name in ("moving_mean", "moving_variance"):
         checks.check_close(_weight(layer, name, after), getattr(oracle, name), call=after, name=f"layer.{name}",
-                           rtol=1e-5, atol=1e-6, mistakes={
-            f"never updating {name} in training": np.full(5, initial),
-            "momentum weighing the batch statistic instead of the history": swapped,
-        })
+                           rtol=1e-5, atol=1e-6, mistakes=mistakes(lambda mistake, _, name=name: getattr(mistake, name)))
     x = random_batch(seed + steps + 1)
-    expected = oracle(x, training=False)
-    checks.check_close(layer(x, training=False), expected, call=f"{after}: {call}(x, training=False)",
-                       rtol=1e-5, atol=1e-5, mistakes={
-        "normalising with the batch statistics at inference": oracle(x, training=True),
-    })
+    checks.check_close(layer(x, training=False), oracle(x, training=False), call=f"{after}: {call}(x, training=False)",
+                       rtol=1e-5, atol=1e-5, mistakes=mistakes(lambda mistake, _: mistake(x, training=False)))
 
 
 @graded(LAYER, points=1)
@@ -86,7 +84,7 @@ def test_BatchNorm_matches_keras_batch_normalization(impl):
 def test_BatchNorm_uses_momentum_and_epsilon(impl):
     _check_against_keras(impl.BatchNorm(momentum=0.6, epsilon=0.1),
                          keras.layers.BatchNormalization(momentum=0.6, epsilon=0.1),
-                         "BatchNorm(momentum=0.6, epsilon=0.1)", steps=3, seed=30)
+                         "BatchNorm(momentum=0.6, epsilon=0.1)", steps=3, seed=30, momentum=0.6, epsilon=0.1)
 
 
 @graded(LAYER, points=1)
@@ -99,7 +97,7 @@ def test_BatchNorm_config_round_trip(impl):
                     f"expected {config}")
     _check_against_keras(clone, keras.layers.BatchNormalization(momentum=0.8, epsilon=0.01),
                          "BatchNorm.from_config(BatchNorm(momentum=0.8, epsilon=0.01).get_config())",
-                         steps=1, seed=40)
+                         steps=1, seed=40, momentum=0.8, epsilon=0.01)
 
 
 def _normalise(layer: Any, inputs: Any, mean: Any, variance: Any) -> Any:
@@ -123,7 +121,7 @@ def _layer_variant(ref: Any, *, variance=ops.var, update: bool = True, swap: boo
     return BatchNorm
 
 
-@mutant(LAYER, "uses the batch statistics at inference too")
+@mutant(LAYER, "normalising with the batch statistics at inference too")
 def layer_batch_statistics_at_inference(ref):
     class BatchNorm(ref.BatchNorm):
         def call(self, inputs, training=None):
@@ -131,12 +129,12 @@ def layer_batch_statistics_at_inference(ref):
     return BatchNorm
 
 
-@mutant(LAYER, "never updates the moving statistics")
+@mutant(LAYER, "never updating the moving statistics in training")
 def layer_no_moving_update(ref):
     return _layer_variant(ref, update=False)
 
 
-@mutant(LAYER, "creates the moving statistics as trainable weights")
+@mutant(LAYER, "the moving statistics created as trainable weights")
 def layer_trainable_moving_statistics(ref):
     class BatchNorm(ref.BatchNorm):
         def build(self, input_shape):
@@ -148,7 +146,7 @@ def layer_trainable_moving_statistics(ref):
     return BatchNorm
 
 
-@mutant(LAYER, "unbiased batch variance (divides by m - 1)")
+@mutant(LAYER, "the unbiased batch variance (dividing by m - 1)")
 def layer_unbiased_variance(ref):
     def unbiased(x, axis):
         m = ops.shape(x)[axis]
@@ -156,11 +154,11 @@ def layer_unbiased_variance(ref):
     return _layer_variant(ref, variance=unbiased)
 
 
-@mutant(LAYER, "moving average weighs the batch by momentum: moving * (1 - momentum) + batch * momentum")
+@mutant(LAYER, "momentum weighing the batch statistic instead of the history (moving * (1 - momentum) + batch * momentum)")
 def layer_momentum_swapped(ref):
     return _layer_variant(ref, swap=True)
 
 
-@mutant(LAYER, "ignores the momentum argument (always 0.99)")
+@mutant(LAYER, "ignoring the momentum argument (always 0.99)")
 def layer_fixed_momentum(ref):
     return _layer_variant(ref, momentum=0.99)

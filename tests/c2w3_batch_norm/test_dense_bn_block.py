@@ -47,14 +47,16 @@ def test_dense_bn_block_normalises_before_activation(impl):
     if len(kernels) != 1:
         checks.fail(f"{call} should hold exactly one Dense kernel, found {len(kernels)}")
     x = random_batch(50, batch=16, features=6) * 3
-    Z = x @ checks.to_array(kernels[0], call=call, name="the kernel").astype("float32")
-    expected = tf.nn.relu(tf_normalise(Z, 1.0, 0.0, 1e-3, axis=0))
+    kernel = checks.to_array(kernels[0], call=call, name="the kernel").astype("float32")
+    expected = tf.nn.relu(tf_normalise(x @ kernel, 1.0, 0.0, 1e-3, axis=0))
+
+    def with_this_kernel(mistake: keras.layers.Layer) -> Any:  # the mutant's block given the same kernel
+        mistaken = keras.Sequential([keras.Input((6,)), mistake])
+        next(w for w in mistake.trainable_weights if len(w.shape) == 2).assign(kernel)
+        return mistaken(x, training=True)
     # rtol leaves room for another epsilon (1e-5 instead of Keras' 1e-3)
     checks.check_close(model(x, training=True), expected, call=f"a model with {call}, called with training=True",
-                       rtol=1e-3, atol=1e-4, mistakes={
-        "the activation before batch norm": tf_normalise(tf.nn.relu(Z), 1.0, 0.0, 1e-3, axis=0),
-        "no batch norm": tf.nn.relu(Z),
-    })
+                       rtol=1e-3, atol=1e-4, mistakes=checks.known_mistakes(BLOCK, 4, "relu", pick=with_this_kernel))
 
 
 def _dense_no_bias(units: int, activation: Any) -> keras.layers.Layer:
@@ -74,21 +76,21 @@ def _block_variant(*layers: Any):
     return lambda units, activation: keras.Sequential([layer(units, activation) for layer in layers])
 
 
-@mutant(BLOCK, "keeps the Dense layer's bias")
+@mutant(BLOCK, "keeping the Dense layer's bias")
 def block_keeps_bias(ref):
     return _block_variant(lambda units, activation: keras.layers.Dense(units), _batch_norm, _activation)
 
 
-@mutant(BLOCK, "applies the activation before batch norm")
+@mutant(BLOCK, "the activation before batch norm")
 def block_activation_first(ref):
     return _block_variant(_dense_no_bias, _activation, _batch_norm)
 
 
-@mutant(BLOCK, "leaves batch norm out")
+@mutant(BLOCK, "leaving batch norm out")
 def block_without_batch_norm(ref):
     return _block_variant(_dense_no_bias, _activation)
 
 
-@mutant(BLOCK, "forgets the activation")
+@mutant(BLOCK, "leaving the activation out")
 def block_without_activation(ref):
     return _block_variant(_dense_no_bias, _batch_norm)

@@ -38,13 +38,10 @@ def _check_running_stats(impl: Any, momentum: float | None) -> None:
         mean_v.assign(mu)
         var_v.assign(var)
         ema.apply([mean_v, var_v])
-        for name, got, v, batch, old in zip(("running_mean", "running_var"), result, (mean_v, var_v),
-                                             (mu, var), (running_mean, running_var)):
-            checks.check_close(got, ema.average(v).numpy(), call=call, name=name, rtol=1e-6, mistakes={
-                "momentum weighing the batch value instead of the history":
-                    decay * batch + (1 - decay) * old,
-                "ignoring the momentum argument (always 0.9)": 0.9 * old + 0.1 * batch,
-            })
+        for index, (name, got, v) in enumerate(zip(("running_mean", "running_var"), result, (mean_v, var_v))):
+            checks.check_close(got, ema.average(v).numpy(), call=call, name=name, rtol=1e-6,
+                               mistakes=checks.known_mistakes(RUNNING, *inputs, **kwargs,
+                                                              pick=lambda out, index=index: out[index]))
         running_mean, running_var = (checks.to_array(r, call=call) for r in result)
 
 
@@ -58,7 +55,7 @@ def test_update_running_stats_uses_momentum_argument(impl):
     _check_running_stats(impl, momentum=0.7)
 
 
-@mutant(RUNNING, "momentum applied to the batch value: momentum * batch + (1 - momentum) * running")
+@mutant(RUNNING, "momentum weighing the batch value instead of the history (momentum * batch + (1 - momentum) * running)")
 def running_stats_momentum_swapped(ref):
     correct = ref.update_running_stats  # bound now: ref.update_running_stats becomes this mutant
 
@@ -67,7 +64,7 @@ def running_stats_momentum_swapped(ref):
     return update_running_stats
 
 
-@mutant(RUNNING, "updates the caller's arrays in place")
+@mutant(RUNNING, "updating the caller's arrays in place")
 def running_stats_in_place(ref):
     def update_running_stats(running_mean, running_var, mu, var, momentum=0.9):
         running_mean *= momentum
@@ -78,7 +75,7 @@ def running_stats_in_place(ref):
     return update_running_stats
 
 
-@mutant(RUNNING, "ignores the momentum argument (always 0.9)")
+@mutant(RUNNING, "ignoring the momentum argument (always 0.9)")
 def running_stats_fixed_momentum(ref):
     correct = ref.update_running_stats
 

@@ -43,12 +43,12 @@ def test_build_multilabel_classifier_loss_is_binary_cross_entropy(impl):
     loss = run_keras(call, f"its compiled loss on multi-hot targets of shape {y.shape}",
                   lambda: model.compute_loss(x=x, y=y, y_pred=probabilities, training=False))
     expected = float(keras.losses.BinaryCrossentropy()(y, probabilities))
-    categorical = float(keras.losses.CategoricalCrossentropy()(y, probabilities))
     checks.check_scalar(checks.to_array(loss, call=call), expected, python_float=False, rtol=1e-5,
                         call=call + f", its compiled loss on multi-hot targets of shape {y.shape}",
-                        name="the loss", mistakes={
-                            "CategoricalCrossentropy (one class per example: multi-class, not "
-                            "multi-label)": categorical})
+                        name="the loss", mistakes=checks.known_mistakes(
+                            TASK + "build_multilabel_classifier", 6, 3,
+                            pick=lambda mistake: mistake.compute_loss(x=x, y=y, y_pred=probabilities,
+                                                                      training=False)))
 
 
 def _multilabel(n_features, n_labels, activation, loss):
@@ -58,13 +58,13 @@ def _multilabel(n_features, n_labels, activation, loss):
     return model
 
 
-@mutant(TASK + "build_multilabel_classifier", "softmax outputs with categorical cross-entropy (multi-class)")
+@mutant(TASK + "build_multilabel_classifier", "softmax outputs with categorical cross-entropy (multi-class, not multi-label)")
 def multilabel_softmax_categorical(ref):
     return lambda n_features, n_labels: _multilabel(n_features, n_labels, "softmax",
                                                     keras.losses.CategoricalCrossentropy())
 
 
-@mutant(TASK + "build_multilabel_classifier", "sigmoid outputs but categorical cross-entropy")
+@mutant(TASK + "build_multilabel_classifier", "sigmoid outputs with categorical cross-entropy (one class per example: multi-class, not multi-label)")
 def multilabel_sigmoid_categorical(ref):
     return lambda n_features, n_labels: _multilabel(n_features, n_labels, "sigmoid",
                                                     keras.losses.CategoricalCrossentropy())

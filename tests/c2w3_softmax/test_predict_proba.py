@@ -27,12 +27,7 @@ def _check_proba(impl, scale: float, what: str) -> None:
     fail_if_not_finite(probabilities, call, "Use a stable softmax (keras.ops.softmax, tf.nn.softmax or "
                         "your own with the max shift) on the logits.")
     checks.check_close(probabilities, tf.nn.softmax(logits, axis=-1).numpy(), call=call, rtol=1e-5,
-                       atol=1e-6, mistakes={
-                           "returning the logits themselves": logits,
-                           "a sigmoid (that is for multi-label outputs)": tf.sigmoid(logits).numpy(),
-                           "softmax over axis 0, the batch (Keras rows are examples)":
-                               tf.nn.softmax(logits, axis=0).numpy(),
-                       })
+                       atol=1e-6, mistakes=checks.known_mistakes(TASK + "predict_proba", model, X))
 
 
 @graded(TASK + "predict_proba", points=2)
@@ -56,22 +51,22 @@ def test_predict_proba_prints_nothing(impl):
                     "bar; call the model, model(X, training=False), or pass verbose=0")
 
 
-@mutant(TASK + "predict_proba", "returns the logits")
+@mutant(TASK + "predict_proba", "returning the logits themselves")
 def proba_logits(ref):
     return lambda model, X: model(X, training=False).numpy()
 
 
-@mutant(TASK + "predict_proba", "sigmoid of the logits")
+@mutant(TASK + "predict_proba", "a sigmoid of the logits (that is for multi-label outputs)")
 def proba_sigmoid(ref):
     return lambda model, X: keras.ops.convert_to_numpy(keras.ops.sigmoid(model(X, training=False)))
 
 
-@mutant(TASK + "predict_proba", "softmax over axis 0 (the batch)")
+@mutant(TASK + "predict_proba", "softmax over axis 0, the batch (Keras rows are examples)")
 def proba_batch_axis(ref):
     return lambda model, X: tf.nn.softmax(model(X, training=False), axis=0).numpy()
 
 
-@mutant(TASK + "predict_proba", "np.exp without the max shift")
+@mutant(TASK + "predict_proba", "np.exp of the logits without the max shift")
 def proba_no_max_shift(ref):
     def predict_proba(model, X):
         with np.errstate(over="ignore", invalid="ignore"):

@@ -23,13 +23,8 @@ def test_softmax_cross_entropy_cost_matches_keras(impl):
         checks.fail(f"{call}: the cost is {cost}, expected {expected:.6g}. Y holds zeros, so "
                     "log(Y) is -inf: the cross-entropy is -sum(Y * log(A)), the log of the "
                     "predictions A")
-    binary = -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
-    checks.check_scalar(cost, expected, call=call, name="the cost", mistakes={
-        "summing over the examples instead of averaging (missing 1/m)": expected * m,
-        "averaging over all C*m entries instead of the m examples": expected / C,
-        "a missing minus sign": -expected,
-        "the binary cross-entropy formula (for sigmoid outputs, not softmax)": binary,
-    })
+    checks.check_scalar(cost, expected, call=call, name="the cost",
+                        mistakes=checks.known_mistakes(TASK + "softmax_cross_entropy_cost", A, Y))
 
 
 @graded(TASK + "softmax_cross_entropy_cost", points=1)
@@ -45,12 +40,12 @@ def test_softmax_cross_entropy_cost_equals_cross_entropy_of_logits(impl, C, m, s
     checks.check_scalar(cost, float(cce(Y, Z, from_logits=True)), call=call, name="the cost")
 
 
-@mutant(TASK + "softmax_cross_entropy_cost", "sums over examples instead of averaging")
+@mutant(TASK + "softmax_cross_entropy_cost", "summing over the examples instead of averaging (a missing 1/m)")
 def cost_summed(ref):
     return lambda A, Y: float(-np.sum(Y * np.log(A)))
 
 
-@mutant(TASK + "softmax_cross_entropy_cost", "log of the labels Y instead of the predictions A")
+@mutant(TASK + "softmax_cross_entropy_cost", "the log of the labels Y instead of the predictions A")
 def cost_log_of_labels(ref):
     def softmax_cross_entropy_cost(A, Y):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -58,16 +53,21 @@ def cost_log_of_labels(ref):
     return softmax_cross_entropy_cost
 
 
-@mutant(TASK + "softmax_cross_entropy_cost", "mean over all C*m entries instead of over the m examples")
+@mutant(TASK + "softmax_cross_entropy_cost", "averaging over all C*m entries instead of over the m examples")
 def cost_mean_over_entries(ref):
     return lambda A, Y: float(-np.mean(Y * np.log(A)))
 
 
-@mutant(TASK + "softmax_cross_entropy_cost", "np.squeeze(cost): a 0-d array, not a Python float")
+@mutant(TASK + "softmax_cross_entropy_cost", "a missing minus sign")
+def cost_no_minus(ref):
+    return lambda A, Y: float(np.sum(Y * np.log(A)) / Y.shape[1])
+
+
+@mutant(TASK + "softmax_cross_entropy_cost", "np.squeeze(cost), a 0-d array instead of a Python float")
 def cost_numpy_scalar(ref):
     return lambda A, Y: np.squeeze(-np.sum(Y * np.log(A), keepdims=True) / Y.shape[1])
 
 
-@mutant(TASK + "softmax_cross_entropy_cost", "binary cross-entropy formula")
+@mutant(TASK + "softmax_cross_entropy_cost", "the binary cross-entropy formula (for sigmoid outputs, not softmax)")
 def cost_binary(ref):
     return lambda A, Y: float(-np.mean(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=0)))

@@ -101,8 +101,7 @@ def check_course_example(impl: ModuleType, name: str) -> None:
     got, _, _ = watched(function, COURSE, num_iterations=1)
     checks.check_scalar(got, 0.2, call=describe_descent(name, COURSE, None, 1),
                         name="w after one step from w = 0", rtol=1e-5, atol=1e-6,
-                        mistakes={"two steps (a loop that runs once too often)": gd_iterate(COURSE, 0.01, 2),
-                                  "a step up the slope (gradient ascent)": -0.2})
+                        mistakes=checks.known_mistakes(TASK + name, COURSE, num_iterations=1))
 
 
 ITERATE_CASES = [  # coefficients, learning rate, steps
@@ -120,13 +119,8 @@ def check_iterates(impl: ModuleType, name: str) -> None:
             got, gd_iterate(coefficients, learning_rate, steps),
             call=describe_descent(name, coefficients, learning_rate, steps),
             name=f"w after {steps} steps w <- w - learning_rate * (2*x0*w + x1) from w = 0",
-            rtol=1e-4, atol=1e-5,
-            mistakes={f"{steps + 1} steps (a loop that runs once too often)":
-                          gd_iterate(coefficients, learning_rate, steps + 1),
-                      f"{steps - 1} steps (a loop that runs once too few)":
-                          gd_iterate(coefficients, learning_rate, steps - 1),
-                      "the default learning rate 0.01 instead of the one passed":
-                          gd_iterate(coefficients, 0.01, steps)})
+            rtol=1e-4, atol=1e-5, mistakes=checks.known_mistakes(
+                TASK + name, coefficients, learning_rate=learning_rate, num_iterations=steps))
 
 
 MINIMUM_CASES = [  # coefficients with x0 > 0, so that J has a minimum
@@ -146,4 +140,5 @@ def check_minimum(impl: ModuleType, name: str) -> None:
         checks.check_scalar(got, -x1 / (2.0 * x0),
                             call=describe_descent(name, coefficients, learning_rate, 30),
                             name="w (the minimum of J is at w* = -x1 / (2*x0))", rtol=1e-4, atol=1e-5,
-                            mistakes={"the maximum of -J (gradient ascent)": gd_iterate(-coefficients, learning_rate, 30)})
+                            mistakes=checks.known_mistakes(TASK + name, coefficients, learning_rate=learning_rate,
+                                                           num_iterations=30))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.special
-import scipy.stats
 import tensorflow as tf
 
 from grader import checks, graded, mutant, rewrite
@@ -28,25 +26,21 @@ def test_forward_propagation_matches_numpy(impl):
         X, parameters = _network(layer_dims, m, seed)
         call = checks.call("forward_propagation", X=X) + f" and parameters for layers {layer_dims}"
         got, _, _ = watched(impl.forward_propagation, tf.constant(X), parameters)
-        relu, sigmoid = (lambda Z: np.maximum(Z, 0.0)), scipy.special.expit
         checks.check_close(got, numpy_forward(X, parameters), call=call, name="the logits Z3",
                            rtol=1e-4, atol=1e-4,
-                           mistakes={"sigmoid on the hidden layers": numpy_forward(X, parameters, hidden=sigmoid),
-                                     "a ReLU on the output (Z3 are logits: no activation)":
-                                         numpy_forward(X, parameters, output=relu),
-                                     "no ReLU after the second layer": numpy_forward(X, parameters, second=lambda Z: Z)})
+                           mistakes=checks.known_mistakes(TASK + "forward_propagation", tf.constant(X), parameters))
 
 
-@mutant(TASK + "forward_propagation", "sigmoid instead of ReLU on the hidden layers")
+@mutant(TASK + "forward_propagation", "a sigmoid instead of ReLU on the hidden layers")
 def forward_sigmoid_hidden(ref):
     return rewrite(ref, "forward_propagation", "tf.keras.activations.relu", "tf.keras.activations.sigmoid")
 
 
-@mutant(TASK + "forward_propagation", "no ReLU on the second hidden layer")
+@mutant(TASK + "forward_propagation", "no ReLU after the second layer")
 def forward_no_second_relu(ref):
     return rewrite(ref, "forward_propagation", "A2 = tf.keras.activations.relu(Z2)", "A2 = Z2")
 
 
-@mutant(TASK + "forward_propagation", "ReLU on the output logits")
+@mutant(TASK + "forward_propagation", "a ReLU on the output (Z3 are logits: no activation)")
 def forward_relu_output(ref):
     return rewrite(ref, "forward_propagation", "return Z3", "return tf.nn.relu(Z3)")

@@ -109,6 +109,6 @@ def init_plain_tensors(ref):
                             wrap=tf.convert_to_tensor)
 
 
-@mutant(TASK + "initialize_parameters", "GlorotNormal(seed=1) as in the course: ignores the seed")
+@mutant(TASK + "initialize_parameters", "GlorotNormal(seed=1) as in the course, ignoring the seed")
 def init_ignores_seed(ref):
     return _initialize_with(ref, lambda seed: keras.initializers.GlorotNormal(seed=keras.random.SeedGenerator(1)))

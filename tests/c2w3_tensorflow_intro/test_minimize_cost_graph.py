@@ -33,24 +33,34 @@ def test_minimize_cost_graph_leaves_eager_execution_and_default_graph_alone(impl
                         rtol=1e-4, atol=1e-4)
 
 
-@mutant(TASK + "minimize_cost_graph", "the course's tf.compat.v1.disable_eager_execution(): graph mode for everyone")
+@mutant(TASK + "minimize_cost_graph", "the course's tf.compat.v1.disable_eager_execution() (graph mode for everyone)")
 def graph_disables_eager(ref):
     return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
                    "tf.compat.v1.disable_eager_execution(); graph = tf.compat.v1.get_default_graph()")
 
 
-@mutant(TASK + "minimize_cost_graph", "builds in the global default graph instead of a private tf.Graph()")
+@mutant(TASK + "minimize_cost_graph", "building in the global default graph instead of a private tf.Graph()")
 def graph_in_default_graph(ref):
     return rewrite(ref, "minimize_cost_graph", "graph = tf.Graph()",
                    "graph = tf.compat.v1.get_default_graph()")
 
 
-@mutant(TASK + "minimize_cost_graph", "one step too many (the course's extra first step)")
+@mutant(TASK + "minimize_cost_graph", "one step too many (a loop that runs once too often)")
 def graph_off_by_one(ref):
     return rewrite(ref, "minimize_cost_graph", "range(num_iterations)", "range(num_iterations + 1)")
 
 
-@mutant(TASK + "minimize_cost_graph", "GradientDescentOptimizer(0.01): ignores learning_rate")
+@mutant(TASK + "minimize_cost_graph", "one step too few (a loop that runs once too few)")
+def graph_one_step_short(ref):
+    return rewrite(ref, "minimize_cost_graph", "range(num_iterations)", "range(num_iterations - 1)")
+
+
+@mutant(TASK + "minimize_cost_graph", "minimizing -J (gradient ascent)")
+def graph_ascent(ref):
+    return rewrite(ref, "minimize_cost_graph", ".minimize(cost)", ".minimize(-cost)")
+
+
+@mutant(TASK + "minimize_cost_graph", "GradientDescentOptimizer(0.01), ignoring learning_rate")
 def graph_fixed_learning_rate(ref):
     return rewrite(ref, "minimize_cost_graph", "GradientDescentOptimizer(learning_rate)",
                    "GradientDescentOptimizer(0.01)")

@@ -37,16 +37,16 @@ def test_one_hot_matrix_labels_become_columns(impl):
                            name="Y (depth, m), column j encoding label j")
 
 
-@mutant(TASK + "one_hot_matrix", "tf.one_hot's default axis=-1: one row per example")
+@mutant(TASK + "one_hot_matrix", "tf.one_hot's default axis=-1 (one row per example)")
 def one_hot_rows(ref):
     return lambda label, depth: tf.one_hot(label, depth)
 
 
-@mutant(TASK + "one_hot_matrix", "depth hard-coded to 6, the course's SIGNS classes")
+@mutant(TASK + "one_hot_matrix", "depth hard-coded to 6 (the course's SIGNS classes)")
 def one_hot_depth_six(ref):
     return lambda label, depth: tf.one_hot(label, 6, axis=0)
 
 
-@mutant(TASK + "one_hot_matrix", "depth taken from the labels, max(label) + 1")
+@mutant(TASK + "one_hot_matrix", "depth taken from the labels (max(label) + 1)")
 def one_hot_depth_from_labels(ref):
     return lambda label, depth: tf.one_hot(label, int(np.max(label)) + 1, axis=0)

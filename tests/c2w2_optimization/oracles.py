@@ -277,4 +277,5 @@ def check_state_zeros(state: Any, parameters: dict[str, np.ndarray], call: str, 
             checks.fail(f'{call}: {name}["d{key}"] has shape {array.shape}, expected {value.shape}, the shape of '
                         f'parameters["{key}"]' + which_mistake(mistakes, state))
         if np.any(array != 0):
-            checks.fail(f'{call}: {name}["d{key}"] should be all zeros, got {array.ravel()[:4]}...')
+            checks.fail(f'{call}: {name}["d{key}"] should be all zeros, got {array.ravel()[:4]}...'
+                        + which_mistake(mistakes, state))

@@ -43,8 +43,9 @@ dict ``name -> value`` and ``score`` a float; a **lower score is better** (the o
 loss, e.g. the dev-set error). ``rng`` is a ``numpy.random.Generator`` (``None`` gives a fresh
 ``np.random.default_rng()``): the same generator state gives the same search, and NumPy's global
 random state is never touched. The tuner of this repository (``tuner/space.py``) uses the same
-scales and the same kind of zoom; ``tests/tuner/test_space_matches_exercise.py`` checks that they
-agree.
+scales and the same kind of zoom (it widens by the margin times the current box's width and clips
+to the original bounds); ``tests/tuner/test_space_matches_exercise.py`` checks that the two agree
+wherever their rules coincide.
 """
 
 from __future__ import annotations

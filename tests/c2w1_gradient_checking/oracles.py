@@ -46,6 +46,44 @@ COURSE_CORRECT_DIFFERENCE = 1.1890913024229996e-07  # once both bugs are fixed
 
 
 # ---------------------------------------------------------------------------------------------
+# Messages
+
+class Arrays:
+    """A dict of arrays as a message shows it: ``{W1 (5, 4), b1 (5, 1), ...}``, not every number."""
+
+    def __init__(self, mapping: dict[str, Any]) -> None:
+        self.mapping = mapping
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{key} {np.shape(value)}" for key, value in self.mapping.items()) + "}"
+
+
+def describe_call(function: str, **arguments: Any) -> str:
+    """:func:`grader.checks.call`, with each dict of arrays shown by its keys and shapes."""
+    return checks.call(function, **{name: Arrays(value) if isinstance(value, dict) else value
+                                    for name, value in arguments.items()})
+
+
+def check_array(got: Any, expected: np.ndarray, *, call: str, name: str, mistakes: Any = None,
+                rtol: float = 0.0, atol: float = 0.0) -> np.ndarray:
+    """:func:`grader.checks.check_close`, which also names the known mistake behind a wrong shape."""
+    array = checks.to_array(got, call=call, name=name)
+    if array.shape != np.shape(expected):
+        matches = []
+        for description, wrong in (mistakes.items() if mistakes is not None else ()):
+            try:
+                wrong = np.asarray(wrong, dtype=np.float64)
+            except (TypeError, ValueError):
+                continue
+            if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
+                matches.append(description)
+        if matches:
+            checks.fail(f"{call}: {name} has shape {array.shape}, expected {np.shape(expected)}\nThis is exactly "
+                        "what " + ", and also what ".join(f"{d} gives" for d in matches) + ".")
+    return checks.check_close(array, expected, call=call, name=name, rtol=rtol, atol=atol, mistakes=mistakes)
+
+
+# ---------------------------------------------------------------------------------------------
 # Data
 
 def course_test_case() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -94,8 +132,9 @@ def stacked(arrays: dict[str, np.ndarray], order: list[str]) -> tuple[np.ndarray
     return theta, names
 
 
-def check_keys(keys: Any, names: list[str], *, call: str, layout: str) -> None:
-    """Fail unless ``keys`` lists exactly ``names``, one parameter name per entry of theta."""
+def check_keys(keys: Any, names: list[str], *, call: str, layout: str, mistakes: Any = None) -> None:
+    """Fail unless ``keys`` lists exactly ``names``, one parameter name per entry of theta; name the
+    known mistake (a mutant's keys) that gives the same list."""
     if not isinstance(keys, (list, tuple, np.ndarray)):
         checks.fail(f"{call}: keys should be a list of names, one per entry of theta, got {type(keys).__name__}")
     keys = [str(key) for key in keys]
@@ -103,8 +142,12 @@ def check_keys(keys: Any, names: list[str], *, call: str, layout: str) -> None:
         return
     first = next((i for i, (a, b) in enumerate(zip(keys, names)) if a != b), min(len(keys), len(names)))
     got = repr(keys[first]) if first < len(keys) else "nothing (the list is too short)"
+    matches = [d for d, wrong in (mistakes.items() if mistakes is not None else ())
+               if isinstance(wrong, (list, tuple)) and [str(k) for k in wrong] == keys]
+    named = ("\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + ".") if matches else ""
     checks.fail(f"{call}: keys has {len(keys)} names, expected {len(names)}, one per entry of theta "
-                f"({layout}); keys[{first}] is {got}, expected {names[first] if first < len(names) else 'nothing'!r}")
+                f"({layout}); keys[{first}] is {got}, expected "
+                f"{names[first] if first < len(names) else 'nothing'!r}{named}")
 
 
 def scrambled(mapping: dict[str, Any], seed: int) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from typing import Any
 import numpy as np
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w1_gradient_checking.oracles import CACHE_NAMES, FORWARD_N, course_test_case, random_network, tf_forward
+from tests.c2w1_gradient_checking.oracles import (
+    CACHE_NAMES, FORWARD_N, course_test_case, describe_call, random_network, tf_forward)
 
 
 def _check(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray], what: str) -> None:
-    call = checks.call("forward_propagation_n", X=X, Y=Y, parameters=parameters) + f" ({what})"
+    call = describe_call("forward_propagation_n", X=X, Y=Y, parameters=parameters) + f" ({what})"
     result = impl.forward_propagation_n(X, Y, parameters)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         checks.fail(f"{call} should return a tuple (cost, cache), got {type(result).__name__}")

@@ -15,14 +15,12 @@ import numpy as np
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w1_gradient_checking.oracles import (
     CHECK_N, COURSE_BUGGY_DIFFERENCE, COURSE_CORRECT_DIFFERENCE, FINE_MESSAGE, MISTAKE_MESSAGE, as_difference,
-    check_difference, course_buggy_gradients, course_difference_with, course_test_case, named_mistake,
+    check_difference, course_buggy_gradients, course_difference_with, course_test_case, describe_call, named_mistake,
     printed_verdict, random_network, student_cost, tape_gradients, tf_cost, two_sided_difference)
 
 
 def _call(parameters: dict, gradients: dict, X: np.ndarray, Y: np.ndarray, **kwargs: Any) -> str:
-    what = "gradients" if "dZ3" not in gradients else "the course's gradient dict"
-    return (checks.call("gradient_check_n", parameters=parameters, gradients=gradients, X=X, Y=Y, **kwargs)
-            + f" ({what}, X of shape {X.shape})")
+    return describe_call("gradient_check_n", parameters=parameters, gradients=gradients, X=X, Y=Y, **kwargs)
 
 
 def _check_against_loop(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict, gradients: dict,

@@ -331,13 +331,41 @@ def test_autograder_zip_runs_as_gradescope_runs_it(tmp_path: Path) -> None:
     subprocess.run(["bash", "-n", str(home / "source" / "setup.sh")], check=True)
     (home / "submission").mkdir()
     shutil.copy(Path(__file__).parent / "adversarial" / "honest" / "c2w3_softmax.py", home / "submission")
+    (home / "submission" / "c2w3_batch_norm.py").write_text(REFERENCE_THIEF.replace("/autograder", str(home)))
     env = dict(os.environ, AUTOGRADER_ROOT=str(home), AUTOGRADER_PYTHON=sys.executable)
     run = subprocess.run(["bash", str(home / "source" / "run_autograder")], env=env, capture_output=True,
                          text=True, timeout=600)
     data = json.loads((home / "results" / "results.json").read_text())
     scores = {t["name"]: t["score"] for t in data["tests"]}
     assert scores["c2w3_softmax.softmax"] == 5.0 and scores["c2w3_softmax.hardmax"] == 2.0, run.stdout[-2000:]
-    assert scores["c2w3_batch_norm.batchnorm_forward"] == 0.0  # not submitted
+    if os.geteuid() == 0:  # as on Gradescope: the workers cannot read the references the zip ships
+        assert scores["c2w3_batch_norm.batchnorm_forward"] == 0.0, run.stdout[-2000:]
+
+
+REFERENCE_THIEF = '''"""Looks for the references in the autograder's folder and beside the grader's own files, and
+runs them as its answer."""
+import os
+import sys
+
+
+def _steal():
+    starts = ["/autograder/source"] + sys.path + [os.path.dirname(os.path.abspath(m.__file__))
+                                                  for m in list(sys.modules.values())
+                                                  if isinstance(getattr(m, "__file__", None), str)]
+    for folder in starts:
+        for _ in range(6):
+            try:
+                with open(os.path.join(folder, "solutions", "c2w3_batch_norm.py")) as file:
+                    return file.read()
+            except OSError:
+                folder = os.path.dirname(folder)
+    return None
+
+
+_source = _steal()
+if _source is not None:
+    exec(compile(_source, "stolen", "exec"))
+'''
 
 
 def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_not() -> None:

@@ -139,7 +139,8 @@ def check_course_values(impl: Any, function: str, layers_dims: Sequence[int], ex
                         call_note: str, scale: float = 1.0) -> None:
     """The course's printed W's (times ``scale``) and zero b's for the default seed, to 1e-8."""
     arrays, call = initialize(impl, function, layers_dims)
-    call += call_note
+    call += (f"{call_note}; the course draws rng = np.random.RandomState(seed), then rng.randn(n[l], n[l-1]) "
+             "for l = 1, 2, ... in order, and nothing for the zero biases")
     for key, values in expected.items():
         checks.check_close(arrays[key], scale * np.asarray(values), call=call, name=f'parameters["{key}"]',
                            rtol=1e-7, atol=1e-8,
@@ -204,46 +205,52 @@ def check_variance(impl: Any, function: str, variance: Variance, formula: str, s
                                        lambda p: variance_ratios(p, layers_dims, variance), ratios, rtol=0.15)
             checks.fail(f"{call}: W{l} (shape {W.shape}, {N} entries) has mean(W{l}²) = {ratio * sigma2:.4g}, "
                         f"expected the variance {formula} = {sigma2:.4g} (n[{l - 1}] = {n_prev}, n[{l}] = {n}): "
-                        f"the ratio {ratio:.4g} lies outside [{low:.4f}, {high:.4f}], where N({formula}) "
+                        f"the ratio {ratio:.4g} lies outside [{low:.4f}, {high:.4f}], where N(0, {formula}) "
                         f"draws land with probability 1 - {alpha:.1e}.{mistake}")
 
 
-def check_centred_gaussian(impl: Any, function: str, variance: Variance, formula: str, seed: int = 1,
+def check_centred_gaussian(impl: Any, function: str, seed: int = 1,
                            layers_dims: tuple[int, ...] = WIDE_DIMS) -> None:
-    """Fail unless each W[l] has the mean and the tails of N(0, variance) draws (randn, not rand,
-    not a truncated normal).
+    """Fail unless each W[l] has the centre and the tails of normal draws (randn: not rand, not a
+    truncated normal), whatever its scale (the variance has a test of its own).
 
-    Two exact tests per layer, 2L in all, each at ALPHA / (2L):
-    - the mean: sum(W[l]) / (σ·sqrt(N)) is exactly N(0, 1), so |it| <= z = norm.isf(ALPHA/(4L));
-      for L = 2, z = 5.03. rand() × scale has a mean of half the scale: z in the hundreds.
-    - the tails: the count c of entries with |w| > 2.5σ is Binomial(N, p) with
-      p = 2·norm.sf(2.5) = 0.0124, and must lie in [binom.ppf(ALPHA/(4L)), binom.isf(ALPHA/(4L))]:
-      [389, 612] around 497 for N = 40 000 and [27, 105] around 62 for N = 5 000. A normal
-      truncated at two standard deviations and rescaled to the right variance (what Keras's
-      HeNormal draws) never goes beyond 2/0.8796 = 2.27σ, and a uniform one of the right variance
-      never beyond sqrt(3)σ = 1.73σ: c = 0.
+    Two exact tests per layer, 2L in all, each at a = ALPHA / (2L), that hold for N(0, σ²) draws
+    of any σ:
+    - the centre: t = mean(W) / (s / sqrt(N)), s the sample standard deviation, is Student's t
+      with N - 1 degrees of freedom; |t| <= t.isf(a/2, N - 1) = 5.16 for L = 2. rand() × scale
+      has a mean of half the scale: |t| in the hundreds.
+    - the tails: c = #{|w| > 2.5·σ̂} with σ̂² = mean(W²). With probability 1 - a/3,
+      r = σ̂²/σ² lies in the chi-square interval [r_lo, r_hi] of check_variance; then c lies between
+      the counts beyond 2.5·sqrt(r_hi)·σ and beyond 2.5·sqrt(r_lo)·σ, two exact binomials, each
+      outside its (a/3)-bound with probability at most a/3. So c must lie in
+      [binom.ppf(a/3, N, p(2.5·sqrt(r_hi))), binom.isf(a/3, N, p(2.5·sqrt(r_lo)))], p(x) = 2·norm.sf(x):
+      [330, 695] around 497 for N = 40 000, [13, 143] around 62 for N = 5 000. A normal truncated at
+      two standard deviations and rescaled (what Keras's HeNormal draws) never goes beyond
+      2/0.8796 = 2.27σ̂, a uniform one never beyond sqrt(3)σ̂ = 1.73σ̂: c = 0.
     """
     arrays, call = initialize(impl, function, layers_dims, seed=seed)
     Ws = weights(arrays)
-    alpha = ALPHA / (2 * len(Ws))
-    p_tail = 2 * stats.norm.sf(2.5)
+    a = ALPHA / (2 * len(Ws))
     for l, W in enumerate(Ws, start=1):
-        sigma, N = np.sqrt(variance(layers_dims[l - 1], layers_dims[l])), W.size
-        z = float(W.sum() / (sigma * np.sqrt(N)))
-        z_bound = stats.norm.isf(alpha / 2)
-        if not abs(z) <= z_bound:
-            checks.fail(f"{call}: the mean of W{l} is {W.mean():.4g}, {abs(z):.1f} standard errors from 0 "
-                        f"(at most {z_bound:.2f} for N(0, {formula}) draws, a probability of {alpha:.1e}): the "
-                        "weights must be centred at 0. np.random.rand draws from [0, 1); the course's "
-                        "np.random.randn draws from the standard normal distribution")
-        count = int(np.sum(np.abs(W) > 2.5 * sigma))
-        low, high = stats.binom.ppf(alpha / 2, N, p_tail), stats.binom.isf(alpha / 2, N, p_tail)
+        N = W.size
+        t = float(W.mean() / (W.std(ddof=1) / np.sqrt(N))) if W.std() > 0 else float("inf")
+        t_bound = stats.t.isf(a / 2, N - 1)
+        if not abs(t) <= t_bound:
+            checks.fail(f"{call}: the mean of W{l} is {W.mean():.4g}, {abs(t):.1f} standard errors from 0 "
+                        f"(at most {t_bound:.2f} for normal draws centred at 0, but for a probability of "
+                        f"{a:.1e}): the weights must be centred at 0. np.random.rand draws from [0, 1); the "
+                        "course's np.random.randn from the standard normal distribution")
+        r_lo, r_hi = stats.chi2.ppf(a / 6, N) / N, stats.chi2.isf(a / 6, N) / N
+        sigma_hat = float(np.sqrt(np.mean(W**2)))
+        count = int(np.sum(np.abs(W) > 2.5 * sigma_hat))
+        low = stats.binom.ppf(a / 3, N, 2 * stats.norm.sf(2.5 * np.sqrt(r_hi)))
+        high = stats.binom.isf(a / 3, N, 2 * stats.norm.sf(2.5 * np.sqrt(r_lo)))
         if not low <= count <= high:
-            checks.fail(f"{call}: {count} of the {N} entries of W{l} lie beyond 2.5 standard deviations "
-                        f"(2.5·sqrt({formula}) = {2.5 * sigma:.4g}); N(0, {formula}) draws give about "
-                        f"{N * p_tail:.0f}, between {low:.0f} and {high:.0f} with probability 1 - {alpha:.1e}. "
-                        "Draw from the normal distribution itself (randn), not a truncated normal "
-                        "(keras.initializers.HeNormal/GlorotNormal) or a uniform one")
+            checks.fail(f"{call}: {count} of the {N} entries of W{l} lie beyond 2.5 times their root mean "
+                        f"square ({2.5 * sigma_hat:.4g}); normal draws give about {N * 2 * stats.norm.sf(2.5):.0f}, "
+                        f"between {low:.0f} and {high:.0f} with probability 1 - {a:.1e}. Draw from the normal "
+                        "distribution itself (randn), not a truncated normal (keras.initializers.HeNormal or "
+                        "GlorotNormal) or a uniform one")
 
 
 def check_seed_handling(impl: Any, function: str, layers_dims: tuple[int, ...] = (3, 5, 4, 2)) -> None:
@@ -268,15 +275,20 @@ def check_seed_handling(impl: Any, function: str, layers_dims: tuple[int, ...] =
     if np.array_equal(first["W1"], other["W1"]):
         checks.fail(f"{call} and {other_call} gave the same W1: the seed is ignored "
                     "(create the generator with np.random.RandomState(seed), not a fixed number)")
-    values = np.concatenate([W.ravel() for W in weights(first)])
-    unique, first_index, counts = np.unique(values, return_index=True, return_counts=True)
-    if unique.size < values.size:
-        value = unique[np.argmax(counts > 1)]
-        where = [f"W{l}{tuple(int(i) for i in index)}" for l, W in enumerate(weights(first), start=1)
-                 for index in np.argwhere(W == value)]
-        checks.fail(f"{call}: {' and '.join(where[:3])} both hold {value:.8g}; independent normal draws are "
-                    "never equal. Create the generator once, before the loop, so that each layer continues "
-                    "the same stream (a new RandomState(seed) per layer repeats the same numbers)")
+    Ws = [W.ravel() for W in weights(first)]
+    for l, W in enumerate(Ws, start=1):
+        if np.unique(W).size < W.size:
+            checks.fail(f"{call}: W{l} holds the same value more than once; independent normal draws are never "
+                        "equal. Draw the whole matrix at once, rng.randn(n[l], n[l-1])")
+        for k, V in enumerate(Ws[:l - 1], start=1):
+            size = min(V.size, W.size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = W[:size] / V[:size]
+            if size > 1 and np.allclose(ratio, ratio[0], rtol=1e-9, atol=0):
+                checks.fail(f"{call}: W{l} starts with the same draws as W{k} (W{l}.ravel()[:{size}] = "
+                            f"{ratio[0]:.6g} × W{k}.ravel()[:{size}]); each layer must continue the same "
+                            "stream: create the generator once, before the loop, not a new RandomState(seed) "
+                            "for every layer")
 
 
 def second_moments(arrays: dict[str, np.ndarray], X: np.ndarray,

@@ -7,7 +7,6 @@ exactly the course's step W := W - learning_rate·dW.
 from __future__ import annotations
 
 import keras
-import numpy as np
 
 from grader import checks, graded, mutant, observe
 from tests.c2w2_optimization.oracles import (TASK, check_dict, check_dict_close, course_case,

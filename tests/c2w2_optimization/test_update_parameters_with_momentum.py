@@ -14,7 +14,6 @@ v = beta·v + g, which the course does not use.
 from __future__ import annotations
 
 import keras
-import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (

@@ -108,7 +108,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     collected and never finished come back failed with a message saying why, so a results file
     can always be written.
     """
-    started = time.monotonic()
+    started, tasks = time.monotonic(), list(tasks)
     private = Path(tempfile.mkdtemp(prefix="course-"))
     report, log_path = private / "report.jsonl", private / "pytest.log"
     modules = known_modules(root)
@@ -128,7 +128,8 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     if collect_only:
         command.append("--collect-only")
     command += [f"--time-limit={time_limit}", f"--import-time-limit={import_limit}", f"--memory-limit={memory_mib}"]
-    command += [str(p) for p in graded_test_files(root)]
+    selected = {task.partition(".")[0] for task in tasks}  # only their test folders: a check stays fast
+    command += [str(p) for p in graded_test_files(root) if not selected or p.parent.name in selected]
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     error = None

@@ -30,6 +30,7 @@ import pytest
 
 from grader import MUTANTS, mutants, split_task
 from grader.stubgen import ROOT, generate
+from grader.trusted.results import module_rank
 
 REFERENCE, STUBS, MUTANT = "solutions", "stubs", "mutant-"
 pytest_plugins = ["grader.plugins.isolated"]  # the isolation that runs every implementation
@@ -47,6 +48,7 @@ class _State:
     scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     caught: dict[str, bool] = field(default_factory=dict)  # mutant key -> some test failed
     named: set[str] = field(default_factory=set)  # mutant keys whose failure message names them
+    tests: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # task -> graded tests run
     stub_passes: list[str] = field(default_factory=list)
 
 
@@ -228,6 +230,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                                "line with your code")
         state.scores[task][0] += points if report.passed else 0
         state.scores[task][1] += points
+        state.tests[task] += 1
         return report
     if name == STUBS:  # a fresh stub must fail every graded test
         if report.passed:
@@ -266,5 +269,27 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         n_mutants = sum(1 for m in MUTANTS.values() if m.task in tasks)
         n_caught = sum(1 for k, m in MUTANTS.items() if m.task in tasks and state.caught.get(k))
         n_named = sum(1 for k in state.named if MUTANTS[k].task in tasks)
+        _module_table(state, write)
         write(f"audit: {n_mutants} mutants, {n_caught} caught ({n_named} named in the message that "
               f"caught them); fresh stubs passed {len(state.stub_passes)} graded test(s)")
+
+
+def _module_table(state: _State, write: Any) -> None:
+    """Per module: graded functions, graded tests, points, mutants caught and named."""
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for task, (_, points) in state.scores.items():
+        row = rows[split_task(task)[0]]
+        row[0] += 1
+        row[1] += state.tests[task]
+        row[2] += points
+    for key, m in MUTANTS.items():
+        if m.task in state.scores:
+            row = rows[split_task(m.task)[0]]
+            row[3] += 1
+            row[4] += bool(state.caught.get(key))
+            row[5] += key in state.named
+    width = max(len(module) for module in rows)
+    write(f"{'module':<{width}}  functions  tests  points  mutants  caught  named")
+    for module in sorted(rows, key=module_rank):
+        write(f"{module:<{width}}  {rows[module][0]:>9}  {rows[module][1]:>5}  {rows[module][2]:>6}  "
+              f"{rows[module][3]:>7}  {rows[module][4]:>6}  {rows[module][5]:>5}")

@@ -99,7 +99,7 @@ def check_trials(trials: Any, n: int, names: Sequence[str], call: str) -> list[t
         checks.fail(f"{call} returned {len(trials)} trials, expected {n}")
     clean = []
     for index, trial in enumerate(trials):
-        if not (isinstance(trial, tuple) and len(trial) == 2):
+        if not (isinstance(trial, (tuple, list)) and len(trial) == 2):
             checks.fail(f"{call}: trials[{index}] should be a tuple (params, score), got {trial!r:.120}")
         params, score = trial
         if not isinstance(params, dict) or set(params) != set(names):
@@ -221,7 +221,7 @@ def box_array(space: Any, names: Sequence[str], scales: Mapping[str, str], call:
     rows = []
     for name in names:
         entry = space[name]
-        if not (isinstance(entry, tuple) and len(entry) == 3):
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 3):
             checks.fail(f"{call}: {what}[{name!r}] should be a tuple (low, high, scale), got {entry!r:.100}")
         low, high, scale = entry
         if scale != scales[name]:

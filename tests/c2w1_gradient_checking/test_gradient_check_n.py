@@ -3,7 +3,10 @@
 gradient_check_n runs the student's own forward_propagation_n (and vectorising helpers), as the
 course's does. A check that is right on top of a wrong forward pass or helper still passes here
 (the alternative expectation of ``check_difference``): those functions lose their points in their
-own tests. Only the test of the course's printed values needs them right, and says so.
+own tests. Only the test of the course's printed values needs them right, and says so. Every
+network here has the course's layer sizes (4, 5, 3, 1), so that a vectorising helper written for
+those sizes only (the course's own vector_to_dictionary) still serves; other sizes are graded by
+the helpers' tests.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from tests.c2w1_gradient_checking.oracles import (
     CHECK_N, COURSE_BUGGY_DIFFERENCE, COURSE_CORRECT_DIFFERENCE, FINE_MESSAGE, MISTAKE_MESSAGE, as_difference,
     check_difference, course_buggy_gradients, course_difference_with, course_test_case, describe_call, named_mistake,
     printed_verdict, random_network, student_cost, tape_gradients, tf_cost, two_sided_difference)
+
+
+COURSE_SIZES = {"n_x": 4, "n1": 5, "n2": 3}
 
 
 def _call(parameters: dict, gradients: dict, X: np.ndarray, Y: np.ndarray, **kwargs: Any) -> str:
@@ -40,7 +46,7 @@ def test_gradient_check_n_matches_a_two_sided_loop(impl):
     # epsilon = 1e-2: the difference is then set by the O(ε²) error of the two-sided quotient, not by
     # rounding, so any correct float64 route agrees to 1e-6, while a one-sided quotient (O(ε)) or a
     # division by ε instead of 2ε gives another number.
-    X, Y, parameters = random_network(0)
+    X, Y, parameters = random_network(0, **COURSE_SIZES, m=5)
     _check_against_loop(impl, X, Y, parameters, tape_gradients(X, Y, parameters), 1e-2, "correct gradients")
     _check_against_loop(impl, X, Y, parameters, course_buggy_gradients(X, Y, parameters), 1e-2,
                         "the course's buggy gradients (dW2 doubled, db1 quadrupled)")
@@ -48,7 +54,7 @@ def test_gradient_check_n_matches_a_two_sided_loop(impl):
 
 @graded(CHECK_N, points=2)
 def test_gradient_check_n_uses_epsilon(impl):
-    X, Y, parameters = random_network(1, n_x=4, n1=5, n2=3, m=6)
+    X, Y, parameters = random_network(1, **COURSE_SIZES, m=6)
     gradients = tape_gradients(X, Y, parameters)
     for epsilon in (0.1, 0.03):
         _check_against_loop(impl, X, Y, parameters, gradients, epsilon, "correct gradients")
@@ -56,7 +62,7 @@ def test_gradient_check_n_uses_epsilon(impl):
 
 @graded(CHECK_N, points=2)
 def test_gradient_check_n_accepts_correct_and_flags_wrong_gradients(impl):
-    X, Y, parameters = random_network(2, n_x=2, n1=4, n2=4, m=7)
+    X, Y, parameters = random_network(2, **COURSE_SIZES, m=7)
     correct = tape_gradients(X, Y, parameters)
     call = _call(parameters, correct, X, Y) + " with correct gradients"
     got = as_difference(impl.gradient_check_n(parameters, correct, X, Y), call)
@@ -107,7 +113,7 @@ def test_gradient_check_n_reproduces_the_course(impl):
 
 @graded(CHECK_N, points=1)
 def test_gradient_check_n_prints_only_when_asked(impl):
-    X, Y, parameters = random_network(3, m=4)
+    X, Y, parameters = random_network(3, **COURSE_SIZES, m=4)
     correct = tape_gradients(X, Y, parameters)
     buggy = course_buggy_gradients(X, Y, parameters)
     with observe() as seen:
@@ -115,14 +121,17 @@ def test_gradient_check_n_prints_only_when_asked(impl):
     if seen.printed:
         checks.fail(f"{_call(parameters, buggy, X, Y)} printed {seen.printed[:200]!r}; with print_msg=False "
                     "(the default) it must print nothing")
-    for gradients, message, what in ((buggy, MISTAKE_MESSAGE, "the course's buggy gradients"),
-                                     (correct, FINE_MESSAGE, "correct gradients")):
+    # The verdict must match the returned difference (above 2e-7: a mistake): the buggy gradients and
+    # the correct ones give one message each with a correct forward pass.
+    for gradients, what in ((buggy, "the course's buggy gradients"), (correct, "correct gradients")):
         with observe() as seen:
-            impl.gradient_check_n(parameters, gradients, X, Y, 1e-7, True)
+            got = impl.gradient_check_n(parameters, gradients, X, Y, 1e-7, True)
         call = _call(parameters, gradients, X, Y, epsilon=1e-7, print_msg=True) + f" with {what}"
+        message = MISTAKE_MESSAGE if as_difference(got, call) > 2e-7 else FINE_MESSAGE
         if message.lower() not in printed_verdict(seen.printed):
             checks.fail(f"{call} printed {seen.printed[:200]!r}; expected the course's message "
-                        f"{message + '! difference = ...'!r} (above 2e-7 there is a mistake)")
+                        f"{message + '! difference = ...'!r} for the difference {got:.3g} it returned "
+                        "(above 2e-7 there is a mistake)")
         if any(seen.changed(value) for value in (*parameters.values(), *gradients.values(), X, Y)):
             checks.fail(f"{call} changed one of its arguments in place: nudge a copy of θ (np.copy), "
                         "never the caller's parameters")

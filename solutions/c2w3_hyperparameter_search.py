@@ -200,9 +200,11 @@ def sample_log_uniform(
     Example:
         >>> lr = sample_log_uniform(1e-4, 1.0, size=1000, rng=np.random.default_rng(0))
         >>> np.histogram(np.log10(lr), bins=[-4, -3, -2, -1, 0])[0]   # about 250 per decade
+        array([231, 242, 260, 267])
     """
     _check_bounds(low, high, "log", f"low={low!r}, high={high!r}")
     rng = _generator(rng)
+    # Your code here: about 2 lines.
     ### BEGIN SOLUTION
     r = rng.uniform(np.log10(low), np.log10(high), size=size)
     return 10.0 ** r
@@ -230,9 +232,15 @@ def sample_momentum_beta(
 
     Raises:
         ValueError: low < 0, high >= 1, low > high, or rng is not a Generator.
+
+    Example:
+        >>> beta = sample_momentum_beta(size=1000, rng=np.random.default_rng(0))
+        >>> int(np.sum(beta < 0.99)), int(np.sum(beta >= 0.99))   # about half each
+        (527, 473)
     """
     _check_bounds(low, high, "one_minus_log", f"low={low!r}, high={high!r}")
     rng = _generator(rng)
+    # Your code here: about 2 lines.
     ### BEGIN SOLUTION
     r = rng.uniform(np.log10(1 - high), np.log10(1 - low), size=size)
     return 1 - 10.0 ** r
@@ -268,6 +276,7 @@ def random_search(
     space = _check_space(space)
     _check_int("n_trials", n_trials, 0)
     rng = _generator(rng)
+    # Your code here: about 8 lines.
     ### BEGIN SOLUTION
     trials = []
     for _ in range(n_trials):
@@ -304,6 +313,7 @@ def grid_search(
     """
     space = _check_space(space)
     _check_int("points_per_axis", points_per_axis, 2)
+    # Your code here: about 9 lines.
     ### BEGIN SOLUTION
     axes = []
     for low, high, scale in space.values():
@@ -345,12 +355,19 @@ def zoom(
     Raises:
         ValueError: a malformed space, no trials, a trial without some parameter, top_k < 1 or
             margin < 0.
+
+    Example:
+        >>> trials = [({"learning_rate": 1e-3}, 0.2), ({"learning_rate": 1e-2}, 0.1),
+        ...           ({"learning_rate": 0.5}, 0.9)]
+        >>> zoom({"learning_rate": (1e-4, 1.0, "log")}, trials, top_k=2)   # 10**-3.1, 10**-1.9
+        {'learning_rate': (0.0007943282347242813, 0.012589254117941675, 'log')}
     """
     space = _check_space(space)
     trials = _check_trials(trials, space)
     _check_int("top_k", top_k, 1)
     if not (isinstance(margin, numbers.Real) and margin >= 0):
         raise ValueError(f"margin must be a number >= 0. Received: margin={margin!r}")
+    # Your code here: about 11 lines.
     ### BEGIN SOLUTION
     best = sorted(trials, key=lambda trial: trial[1])[:top_k]
     zoomed = {}
@@ -400,6 +417,7 @@ def coarse_to_fine(
     for name, value in (("rounds", rounds), ("trials_per_round", trials_per_round), ("top_k", top_k)):
         _check_int(name, value, 1)
     rng = _generator(rng)
+    # Your code here: about 9 lines.
     ### BEGIN SOLUTION
     trials, spaces = [], []
     box = space

@@ -11,8 +11,9 @@ backward pass computes, ``dθ = ∂J/∂θ``, with one that needs nothing but th
     ∂J/∂θ ≈ (J(θ + ε) - J(θ - ε)) / (2ε)
 
 Its error is O(ε²): the terms in ε² of the Taylor expansions of J(θ + ε) and J(θ - ε) cancel.
-The one-sided difference (J(θ + ε) - J(θ)) / ε is only O(ε) accurate (for ε = 0.01 the error is
-about 1 % instead of 0.01 %), so the check always uses the two-sided form, and divides by 2ε.
+The one-sided difference (J(θ + ε) - J(θ)) / ε is only O(ε) accurate (its error shrinks like ε,
+not ε²: halving ε halves it instead of quartering it), so the check always uses the two-sided
+form, and divides by the whole width 2ε.
 
 **Many parameters.** A network's parameters ``W[1], b[1], ..., W[L], b[L]`` are reshaped into
 column vectors and stacked, in that order, into one big vector θ of shape (n, 1)

@@ -126,13 +126,14 @@ def initialize(impl: Any, function: str, layers_dims: Sequence[int], **kwargs: A
     return check_structure(result, layers_dims, call, mistakes), call
 
 
-def check_zero_biases(arrays: dict[str, np.ndarray], call: str) -> None:
+def check_zero_biases(arrays: dict[str, np.ndarray], call: str,
+                      why: str = ": the random W already breaks symmetry") -> None:
     """Fail unless every b[l] is exactly zero (the course's biases: np.zeros((n[l], 1)))."""
     for key, value in arrays.items():
         if key.startswith("b") and np.any(value != 0):
             index = tuple(int(i) for i in np.argwhere(value != 0)[0])
-            checks.fail(f"{call}: parameters[{key!r}] holds {value[index]:.6g} at index {index}; every bias "
-                        f"starts at exactly zero (np.zeros((n[l], 1))): the random W already breaks symmetry")
+            checks.fail(f'{call}: parameters["{key}"] holds {value[index]:.6g} at index {index}; every bias '
+                        f"starts at exactly zero (np.zeros((n[l], 1))){why}")
 
 
 def check_course_values(impl: Any, function: str, layers_dims: Sequence[int], expected: dict[str, Any],
@@ -181,8 +182,9 @@ def check_variance(impl: Any, function: str, variance: Variance, formula: str, s
     [chi2.ppf(ALPHA/(2k), N), chi2.isf(ALPHA/(2k), N)], which a correct initializer misses with
     probability ALPHA/k per layer. As ratios r = S/N for WIDE_DIMS = (400, 100, 50) (k = 2):
         W1, N = 40 000: r in [0.9649, 1.0359]    W2, N = 5 000: r in [0.9027, 1.1038]
-    while r itself has standard deviation sqrt(2/N) = 0.0071 and 0.020. The classic wrong scales
-    land dozens of standard deviations outside:
+    while r itself has standard deviation sqrt(2/N) = 0.0071 and 0.020 (r·sqrt(2/N) for a wrong
+    scale r). Each classic wrong scale misses W1's bounds alone by 50 or more of its own standard
+    deviations (the fan average, the closest, by (1.6 - 1.036) / (1.6 · 0.0071) = 50):
         He with 1/n[l-1] (or Xavier's scale):          r = 0.5 in both layers
         Xavier with 2/n[l-1] (He's scale):             r = 2
         the fan-out n[l] (He or Xavier):               r = 400/100 = 4 and 100/50 = 2

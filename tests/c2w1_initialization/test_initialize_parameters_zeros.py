@@ -22,7 +22,7 @@ def test_initialize_parameters_zeros_gives_zero_arrays_of_the_course_shapes(impl
         if key.startswith("W"):
             checks.check_close(value, np.zeros(value.shape), call=call, name=f'parameters["{key}"]', atol=0,
                                mistakes=checks.known_mistakes(ZEROS, layers_dims, pick=lambda p, k=key: p[k]))
-    check_zero_biases(arrays, call)
+    check_zero_biases(arrays, call, why="")
 
 
 @graded(ZEROS, points=2)

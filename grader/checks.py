@@ -11,6 +11,7 @@ a ``@mutant`` beside the tests, so the mistake the audit proves caught is the on
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, NoReturn
@@ -87,9 +88,13 @@ def check_shape(value: Any, shape: tuple[int, ...], *, call: str, name: str = "t
 
 
 def _fresh(value: Any) -> Any:
-    """A copy of the arrays in ``value`` (nested in dicts, lists, tuples); other objects as they are."""
+    """A copy of the arrays and random generators in ``value`` (nested in dicts, lists, tuples), so
+    that every mutant starts from the same inputs and the same random stream; other objects as
+    they are."""
     if isinstance(value, np.ndarray):
         return value.copy()
+    if isinstance(value, (np.random.Generator, np.random.RandomState)):
+        return copy.deepcopy(value)
     if isinstance(value, dict):
         return {key: _fresh(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)) and type(value) in (list, tuple):

@@ -279,3 +279,25 @@ def check_state_zeros(state: Any, parameters: dict[str, np.ndarray], call: str, 
         if np.any(array != 0):
             checks.fail(f'{call}: {name}["d{key}"] should be all zeros, got {array.ravel()[:4]}...'
                         + which_mistake(mistakes, state))
+
+
+def describe_call(function: str, **arguments: Any) -> str:
+    """Like ``checks.call``, with dict arguments listed by name and the first dict's shapes spelled
+    out: ``update_parameters_with_gd(parameters, grads, learning_rate=0.1) with parameters W1 (4, 3),
+    b1 (4, 1) and grads with the matching keys dW1, db1``."""
+    plain = {name: value for name, value in arguments.items() if not isinstance(value, dict)}
+    described = checks.call(function, **plain)
+    head, _, tail = described.partition(")")
+    dict_names = [name for name, value in arguments.items() if isinstance(value, dict)]
+    if not dict_names:
+        return described
+    order = [name if isinstance(value, dict) else None for name, value in arguments.items()]
+    listed = iter(head[len(function) + 1:].split(", ") if plain else [])
+    args = ", ".join(name if name is not None else next(listed) for name in order)
+    first = arguments[dict_names[0]]
+    shapes = ", ".join(f"{key} {tuple(np.shape(value))}" for key, value in first.items())
+    text = f"{function}({args}) with {dict_names[0]} {shapes}"
+    if len(dict_names) > 1:
+        others = ", ".join(dict_names[1:])
+        text += f" and {others} with the matching keys {', '.join('d' + key for key in first)}"
+    return text + (tail.replace(" with ", "; ", 1) if tail else "")

@@ -17,7 +17,7 @@ import keras
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (
-    TASK, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
+    TASK, describe_call, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
     fail_if_arguments_changed, gradient_descent_steps_on_bowl, keras_trajectory, random_grads,
     random_network, steps_to_reach, unpack, zeros_state)
 
@@ -47,7 +47,7 @@ def test_update_parameters_with_momentum_matches_keras_sgd_with_momentum(impl):
     for t in range(steps):
         # Each step starts from the oracle's state after the previous one, so that every step is
         # judged on its own (and a mistake is named on the very inputs it went wrong on).
-        call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads[t], v=v,
+        call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads[t], v=v,
                            beta=beta, learning_rate=alpha) + f" (step {t + 1} from v = 0)"
         args = (parameters, grads[t], v, beta, alpha)
         got_parameters, got_v = _step(impl, *args, call)
@@ -61,7 +61,7 @@ def test_update_parameters_with_momentum_matches_keras_sgd_with_momentum(impl):
 def test_update_parameters_with_momentum_reproduces_the_course(impl):
     parameters, grads = course_case()
     v = zeros_state(parameters)
-    call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
+    call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
                        learning_rate=0.01) + " (the course's test case)"
     args = (parameters, grads, v, 0.9, 0.01)
     got_parameters, got_v = _step(impl, *args, call)
@@ -107,7 +107,7 @@ def test_update_parameters_with_momentum_leaves_its_arguments_unchanged(impl):
     parameters = random_network(2)
     grads = random_grads(parameters, seed=3, steps=1)[0]
     v = {key: 0.1 * value for key, value in random_grads(parameters, seed=4, steps=1)[0].items()}
-    call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
+    call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
                        learning_rate=0.1)
     with observe() as seen:
         impl.update_parameters_with_momentum(parameters, grads, v, 0.9, 0.1)

@@ -94,9 +94,14 @@ def test_gradient_check_n_reproduces_the_course(impl):
     got = as_difference(impl.gradient_check_n(parameters, buggy, X, Y, epsilon=1e-7), call)
     if not np.isclose(got, COURSE_BUGGY_DIFFERENCE, rtol=1e-6, atol=0.0):
         cost, expected_cost = student_cost(impl, X, Y, parameters), tf_cost(X, Y, parameters)
-        advice = "" if cost is not None and np.isclose(cost, expected_cost, rtol=1e-9) else (
-            f"\nYour forward_propagation_n gives the cost {cost} on these inputs, expected {expected_cost:.10g}: "
-            "gradient_check_n is built on it, so fix it first.")
+        if cost is None or not np.isclose(cost, expected_cost, rtol=1e-9):
+            advice = (f"\nYour forward_propagation_n gives the cost {cost} on these inputs, expected "
+                      f"{expected_cost:.10g}: gradient_check_n is built on it, so fix it first.")
+        else:
+            other = course_difference_with(impl, parameters, buggy, X, Y, 1e-7)
+            advice = "" if other is None or not np.isclose(got, other, rtol=1e-6) else (
+                "\nThat is what a correct check gives on top of your dictionary_to_vector, gradients_to_vector "
+                "and vector_to_dictionary: one of them is wrong (see its own tests).")
         mistakes = checks.known_mistakes(CHECK_N, parameters, buggy, X, Y, epsilon=1e-7)
         checks.fail(f"{call}: the difference is {got:.10g}, the course prints {COURSE_BUGGY_DIFFERENCE!r}"
                     f"{advice}{named_mistake(got, mistakes, 1e-6)}")

@@ -102,15 +102,18 @@ def check_dict_close(got: dict[str, np.ndarray], expected: dict[str, np.ndarray]
                            atol=atol, mistakes=None if mistakes is None else mistakes(key))
 
 
-def fail_if_arguments_changed(seen: Any, call: str, **dicts: dict[str, np.ndarray]) -> None:
-    """Fail when the call wrote into one of the arrays of the dicts it was given."""
+def fail_if_arguments_changed(seen: Any, call: str, result: Any, mistakes: checks.KnownMistakes,
+                              **dicts: dict[str, np.ndarray]) -> None:
+    """Fail when the call (which returned ``result``) wrote into one of the arrays of the dicts it
+    was given; the message names the known mistake that returns the same values, if any."""
     for name, mapping in dicts.items():
         for key, array in mapping.items():
             if seen.changed(array):
                 checks.fail(f'{call} changed {name}["{key}"] in place (an in-place `-=`, `*=` or `[...] =` '
                             "on an array it was given). Return new arrays, e.g. "
                             f'`parameters["W1"] = parameters["W1"] - learning_rate * ...`: the caller may '
-                            "still hold the old arrays (the previous parameters, the gradients, the old v)")
+                            "still hold the old arrays (the previous parameters, the gradients, the old v)"
+                            + which_mistake(mistakes, result))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +254,7 @@ def same_value(a: Any, b: Any) -> bool:
         x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     except (TypeError, ValueError):
         return False
-    return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True))
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-12, atol=1e-14, equal_nan=True))
 
 
 def which_mistake(mistakes: checks.KnownMistakes, got: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keras
 
-from grader import checks, graded, mutant, observe
+from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (TASK, describe_call, check_dict, check_dict_close, course_case,
                                              fail_if_arguments_changed, keras_trajectory, random_grads,
                                              random_network)
@@ -49,17 +49,16 @@ def test_update_parameters_with_gd_leaves_its_arguments_unchanged(impl):
     grads = random_grads(parameters, seed=3, steps=1)[0]
     call = describe_call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.1)
     with observe() as seen:
-        impl.update_parameters_with_gd(parameters, grads, 0.1)
-    fail_if_arguments_changed(seen, call, parameters=parameters, grads=grads)
+        result = impl.update_parameters_with_gd(parameters, grads, 0.1)
+    mistakes = checks.known_mistakes(FUNCTION, parameters, grads, 0.1)
+    fail_if_arguments_changed(seen, call, result, mistakes, parameters=parameters, grads=grads)
 
 
 @mutant(FUNCTION, "adding the gradient (W + learning_rate·dW) instead of subtracting it")
 def gd_ascent(ref):
-    correct = ref.update_parameters_with_gd
-
-    def update_parameters_with_gd(parameters, grads, learning_rate):
-        return correct(parameters, grads, -learning_rate)
-    return update_parameters_with_gd
+    old = ('updated[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]\n'
+           '        updated[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]')
+    return rewrite(ref, "update_parameters_with_gd", old, old.replace(" - learning_rate", " + learning_rate"))
 
 
 @mutant(FUNCTION, "updating W but not b")

@@ -113,7 +113,7 @@ def fail_if_arguments_changed(seen: Any, call: str, result: Any, mistakes: check
                             "on an array it was given). Return new arrays, e.g. "
                             f'`parameters["W1"] = parameters["W1"] - learning_rate * ...`: the caller may '
                             "still hold the old arrays (the previous parameters, the gradients, the old v)"
-                            + which_mistake(mistakes, result))
+                            + which_mistake(mistakes, result, about="in-place"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,11 +257,14 @@ def same_value(a: Any, b: Any) -> bool:
     return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-12, atol=1e-14, equal_nan=True))
 
 
-def which_mistake(mistakes: checks.KnownMistakes, got: Any) -> str:
+def which_mistake(mistakes: checks.KnownMistakes, got: Any, about: str = "") -> str:
     """"\\nThis is exactly what <description> gives." for the first known mistake whose whole result
-    equals ``got`` (for failures that check_close cannot name: counts, keys, structure), or ""."""
+    equals ``got`` (for failures that check_close cannot name: counts, keys, structure), or "".
+    With ``about``, only the mistakes whose description holds that text are candidates (for a
+    failure that is not about the values, where a mistake that happens to give the right values
+    here must not be named)."""
     for description, value in mistakes.items():
-        if same_value(value, got):
+        if about in description and same_value(value, got):
             return f"\nThis is exactly what {description} gives."
     return ""
 

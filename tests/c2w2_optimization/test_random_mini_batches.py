@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hypothesis import example, given, settings, strategies as st
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import TASK, which_mistake
@@ -42,36 +43,41 @@ def _labelled_examples(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndar
 
 
 @graded(FUNCTION, points=3)
-def test_random_mini_batches_holds_every_example_once_with_its_label(impl):
-    # (m, mini_batch_size): a smaller last batch, an exact division (no empty or extra batch), a
-    # batch size larger than m (one batch of everything), and single examples.
-    for m, size, seed in [(23, 5, 0), (20, 5, 3), (7, 10, 1), (4, 1, 2)]:
-        X, Y = _labelled_examples(3, m, seed)
-        call = checks.call("random_mini_batches", X=X, Y=Y, mini_batch_size=size, seed=seed)
-        result = impl.random_mini_batches(X, Y, size, seed)
-        mistakes = checks.known_mistakes(FUNCTION, X, Y, size, seed)
-        batches = _batches(result, math.ceil(m / size), call, mistakes)
-        for k, (mini_X, mini_Y) in enumerate(batches):
-            width = size if k < len(batches) - 1 else m - size * (len(batches) - 1)
-            what = "a full mini-batch" if width == size else "the last mini-batch, the examples left over"
-            if mini_X.shape != (3, width) or mini_Y.shape != (1, width):
-                checks.fail(f"{call}: mini-batch {k} has X of shape {mini_X.shape} and Y of shape {mini_Y.shape}, "
-                            f"expected (3, {width}) and (1, {width}) ({what}; one example per column)"
-                            + which_mistake(mistakes, result))
-            columns = mini_X[0].astype(int)
-            if not (np.all(mini_X[0] == columns) and np.all((0 <= columns) & (columns < m))):
-                checks.fail(f"{call}: mini-batch {k}'s X holds columns that are not columns of X (row 0 of "
-                            "column j of X is j): shuffle whole columns, X[:, permutation], not rows or entries")
-            checks.check_close(mini_X, X[:, columns], call=call,
-                               name=f"mini-batch {k}'s X (each column must be a whole column of X, rows in order)")
-            checks.check_close(mini_Y, Y[:, columns], call=call,
-                               name=f"mini-batch {k}'s Y (the labels of the examples in its X, in the same order)",
-                               mistakes=checks.known_mistakes(FUNCTION, X, Y, size, seed,
-                                                              pick=lambda out, k=k: out[k][1]))
-        seen_columns = np.concatenate([b[0][0] for b in batches]).astype(int)
-        if sorted(seen_columns) != list(range(m)):
-            checks.fail(f"{call}: the mini-batches hold the columns {sorted(seen_columns)}, expected each of the "
-                        f"{m} examples exactly once")
+@settings(max_examples=15)
+@given(m=st.integers(1, 40), size=st.integers(1, 12), seed=st.integers(0, 2**16))
+# A smaller last batch, an exact division (no empty or extra batch), a batch size larger than m
+# (one batch of everything), and single examples:
+@example(m=23, size=5, seed=0)
+@example(m=20, size=5, seed=3)
+@example(m=7, size=10, seed=1)
+@example(m=4, size=1, seed=2)
+def test_random_mini_batches_holds_every_example_once_with_its_label(impl, m, size, seed):
+    X, Y = _labelled_examples(3, m, seed)
+    call = checks.call("random_mini_batches", X=X, Y=Y, mini_batch_size=size, seed=seed)
+    result = impl.random_mini_batches(X, Y, size, seed)
+    mistakes = checks.known_mistakes(FUNCTION, X, Y, size, seed)
+    batches = _batches(result, math.ceil(m / size), call, mistakes)
+    for k, (mini_X, mini_Y) in enumerate(batches):
+        width = size if k < len(batches) - 1 else m - size * (len(batches) - 1)
+        what = "a full mini-batch" if width == size else "the last mini-batch, the examples left over"
+        if mini_X.shape != (3, width) or mini_Y.shape != (1, width):
+            checks.fail(f"{call}: mini-batch {k} has X of shape {mini_X.shape} and Y of shape {mini_Y.shape}, "
+                        f"expected (3, {width}) and (1, {width}) ({what}; one example per column)"
+                        + which_mistake(mistakes, result))
+        columns = mini_X[0].astype(int)
+        if not (np.all(mini_X[0] == columns) and np.all((0 <= columns) & (columns < m))):
+            checks.fail(f"{call}: mini-batch {k}'s X holds columns that are not columns of X (row 0 of "
+                        "column j of X is j): shuffle whole columns, X[:, permutation], not rows or entries")
+        checks.check_close(mini_X, X[:, columns], call=call,
+                           name=f"mini-batch {k}'s X (each column must be a whole column of X, rows in order)")
+        checks.check_close(mini_Y, Y[:, columns], call=call,
+                           name=f"mini-batch {k}'s Y (the labels of the examples in its X, in the same order)",
+                           mistakes=checks.known_mistakes(FUNCTION, X, Y, size, seed,
+                                                          pick=lambda out, k=k: out[k][1]))
+    seen_columns = np.concatenate([b[0][0] for b in batches]).astype(int)
+    if sorted(seen_columns) != list(range(m)):
+        checks.fail(f"{call}: the mini-batches hold the columns {sorted(seen_columns)}, expected each of the "
+                    f"{m} examples exactly once")
 
 
 @graded(FUNCTION, points=1)

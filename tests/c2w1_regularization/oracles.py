@@ -215,6 +215,28 @@ def tf_plain_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> np.nda
 # ---------------------------------------------------------------------------------------------
 # Checks shared by the two backward passes.
 
+def describe(function: str, **arguments: Any) -> str:
+    """Like ``checks.call``, but a parameters dict reads as its network's sizes and a cache as its
+    length: ``forward_propagation_with_dropout(X, parameters, keep_prob=0.8, seed=4) with X of
+    shape (4, 9), parameters of a 4 -> 6 -> 5 -> 1 network``."""
+    names, details = [], []
+    for name, value in arguments.items():
+        shape = getattr(value, "shape", None)
+        if shape is not None and len(tuple(shape)) > 0:
+            names.append(name)
+            details.append(f"{name} of shape {tuple(shape)}")
+        elif isinstance(value, dict) and {"W1", "W2", "W3"} <= value.keys():
+            sizes = [np.shape(value["W1"])[1]] + [np.shape(value[f"W{l}"])[0] for l in (1, 2, 3)]
+            names.append(name)
+            details.append(f"{name} of a {' -> '.join(str(n) for n in sizes)} network")
+        elif isinstance(value, (tuple, list)):
+            names.append(name)
+            details.append(f"{name} a tuple of {len(value)} arrays")
+        else:
+            names.append(f"{name}={value!r}")
+    return f"{function}({', '.join(names)})" + (f" with {', '.join(details)}" if details else "")
+
+
 def check_gradients(gradients: Any, expected: dict[str, np.ndarray], call: str, task: str, args: tuple,
                     keys: tuple[str, ...] = GRADIENT_KEYS, **tolerance: float) -> None:
     """Fail unless ``gradients`` is a dict with the course's keys whose ``keys`` match ``expected``,

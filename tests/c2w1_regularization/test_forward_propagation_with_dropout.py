@@ -8,7 +8,7 @@ from scipy import stats
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w1_regularization.oracles import (COURSE_DROPOUT_A3, DROPOUT_CACHE_NAMES, FORWARD_DROPOUT, PRINTED,
-                                               course_dropout_forward_case, random_problem, tf_dense,
+                                               course_dropout_forward_case, describe, random_problem, tf_dense,
                                                tf_plain_forward, unpack_cache)
 
 MASK_ADVICE = ("A mask is D = (np.random.RandomState(seed).rand(*A.shape) < keep_prob): each unit of each "
@@ -16,7 +16,7 @@ MASK_ADVICE = ("A mask is D = (np.random.RandomState(seed).rand(*A.shape) < keep
 
 
 def _call(X, parameters, keep_prob, seed) -> str:
-    return checks.call("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=keep_prob,
+    return describe("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=keep_prob,
                        seed=seed)
 
 
@@ -166,9 +166,14 @@ def _edit(ref, old: str, new: str):
     return rewrite(ref, "forward_propagation_with_dropout", old, new)
 
 
-@mutant(FORWARD_DROPOUT, "dropout without dividing by keep_prob")
+@mutant(FORWARD_DROPOUT, "dropout on A1 without dividing by keep_prob")
 def forward_no_scaling(ref):
     return _edit(ref, "A1 = A1 / keep_prob\n", "A1 = A1\n")
+
+
+@mutant(FORWARD_DROPOUT, "dropout on A2 without dividing by keep_prob")
+def forward_no_scaling_layer_2(ref):
+    return _edit(ref, "A2 = A2 / keep_prob\n", "A2 = A2\n")
 
 
 @mutant(FORWARD_DROPOUT, "the mask D = rand(...) > keep_prob (keeping a unit with probability 1 - keep_prob)")
@@ -198,4 +203,5 @@ def forward_one_mask_per_unit(ref):
 
 @mutant(FORWARD_DROPOUT, "dropout on the first hidden layer only (D2 all ones)")
 def forward_first_layer_only(ref):
-    return _edit(ref, "D2 = (rng.rand(A2.shape[0], A2.shape[1]) < keep_prob).astype(int)", "D2 = np.ones(A2.shape, dtype=int)")
+    return _edit(ref, "D2 = (rng.rand(A2.shape[0], A2.shape[1]) < keep_prob).astype(int)",
+                 "D2 = np.ones(A2.shape, dtype=int)")

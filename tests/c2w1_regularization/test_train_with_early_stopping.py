@@ -105,7 +105,7 @@ def early_none(ref):
 
 @mutant(EARLY_STOPPING, "EarlyStopping ignoring patience (Keras' default, patience=0)")
 def early_ignores_patience(ref):
-    return _edit(ref, "patience=patience, ", "")
+    return _edit(ref, " patience=patience,", "")
 
 
 @mutant(EARLY_STOPPING, "fit with epochs=100 whatever max_epochs says")

@@ -271,12 +271,16 @@ def student_cost(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, 
         return None
 
 
-def named_mistake(got: float, mistakes: Any, rtol: float) -> str:
-    """The sentence naming the known mistakes (registered mutants) whose value ``got`` equals, or ""."""
+def named_mistake(got: float, mistakes: Any, rtol: float, atol: float = 0.0) -> str:
+    """The sentence naming the known mistakes (registered mutants) whose value ``got`` equals, or "".
+
+    For the N-dimensional check give ``atol=1e-8``: differences that small are rounding noise, which
+    the same code reproduces only roughly in another process (matrix products round otherwise).
+    """
     matches = []
     for description, wrong in (mistakes.items() if mistakes is not None else ()):
         try:
-            if np.isclose(got, float(wrong), rtol=rtol, atol=0.0):
+            if np.isclose(got, float(wrong), rtol=rtol, atol=atol):
                 matches.append(description)
         except (TypeError, ValueError):
             continue
@@ -294,11 +298,12 @@ def as_difference(got: Any, call: str) -> float:
 
 
 def check_difference(got: Any, expected: float, *, call: str, rtol: float, mistakes: Any = None,
-                     alternative: Callable[[], float | None] | None = None, what: str = "") -> float:
+                     alternative: Callable[[], float | None] | None = None, what: str = "",
+                     noise: float = 0.0) -> float:
     """Pass when ``got`` is ``expected`` (the two-sided difference of the true cost) within ``rtol``,
     or is what a correct check gives on the student's own functions (``alternative()``, computed
     only when needed: those functions are graded by their own tests); otherwise fail, naming the
-    expected value and the known mistake ``got`` equals."""
+    expected value and the known mistake ``got`` equals (``noise``: :func:`named_mistake`'s atol)."""
     got = as_difference(got, call)
     if np.isclose(got, expected, rtol=rtol, atol=0.0):
         return got
@@ -308,7 +313,7 @@ def check_difference(got: Any, expected: float, *, call: str, rtol: float, mista
     own = "" if other is None or np.isclose(other, expected, rtol=rtol, atol=0.0) else (
         f"\nA correct check run on your own functions would give {other:.10g}: not that either.")
     checks.fail(f"{call}: the difference is {got:.10g}, expected {expected:.10g}{what} (rtol={rtol:g})"
-                f"{named_mistake(got, mistakes, rtol)}{own}")
+                f"{named_mistake(got, mistakes, rtol, noise)}{own}")
 
 
 def printed_verdict(printed: str) -> str:

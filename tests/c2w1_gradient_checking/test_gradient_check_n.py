@@ -38,7 +38,7 @@ def _check_against_loop(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dic
         got, expected, call=call, rtol=1e-6,
         what=f" (the two-sided difference (J(θ + ε) - J(θ - ε)) / (2ε) with ε = {epsilon:g}, entry by entry)",
         mistakes=checks.known_mistakes(CHECK_N, parameters, gradients, X, Y, epsilon=epsilon),
-        alternative=lambda: course_difference_with(impl, parameters, gradients, X, Y, epsilon))
+        alternative=lambda: course_difference_with(impl, parameters, gradients, X, Y, epsilon), noise=1e-8)
 
 
 @graded(CHECK_N, points=3)
@@ -67,15 +67,13 @@ def test_gradient_check_n_accepts_correct_and_flags_wrong_gradients(impl):
     call = _call(parameters, correct, X, Y) + " with correct gradients"
     got = as_difference(impl.gradient_check_n(parameters, correct, X, Y), call)
     if not got < 1e-6:
+        # Differences this small are rounding noise, which even the same code reproduces only to a few
+        # per cent in another process: compare with the check on the student's own functions loosely.
         other = course_difference_with(impl, parameters, correct, X, Y, 1e-7)
-        if other is None or not np.isclose(got, other, rtol=1e-3, atol=0.0):
+        if other is None or not np.isclose(got, other, rtol=1e-2, atol=0.0):
             checks.fail(f"{call}: the difference is {got:.6g}, expected about 1e-7 or less (below 1e-6) for "
                         "gradients that are right. Is it the two-sided quotient (J(θ + ε) - J(θ - ε)) / (2ε) "
                         "and ‖g - g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂)?")
-    explicit = impl.gradient_check_n(parameters, correct, X, Y, epsilon=1e-7)
-    if not np.isclose(got, as_difference(explicit, call), rtol=1e-9, atol=0.0):
-        checks.fail(f"{call}: gives {got:.10g}, but with epsilon=1e-7 it gives {float(explicit):.10g}: the "
-                    "default epsilon must be 1e-7")
     for name, factor in (("dW2", 2.0), ("db1", 4.0), ("db3", -1.0)):
         wrong = {**correct, name: factor * correct[name]}
         call = _call(parameters, wrong, X, Y) + f" with {name} multiplied by {factor:g}"
@@ -104,7 +102,7 @@ def test_gradient_check_n_reproduces_the_course(impl):
                 "and vector_to_dictionary: one of them is wrong (see its own tests).")
         mistakes = checks.known_mistakes(CHECK_N, parameters, buggy, X, Y, epsilon=1e-7)
         checks.fail(f"{call}: the difference is {got:.10g}, the course prints {COURSE_BUGGY_DIFFERENCE!r}"
-                    f"{advice}{named_mistake(got, mistakes, 1e-6)}")
+                    f"{advice}{named_mistake(got, mistakes, 1e-6, 1e-8)}")
     correct = tape_gradients(X, Y, parameters)
     call = _call(parameters, correct, X, Y, epsilon=1e-7) + " on the course's test case with the bugs fixed"
     got = as_difference(impl.gradient_check_n(parameters, correct, X, Y, epsilon=1e-7), call)

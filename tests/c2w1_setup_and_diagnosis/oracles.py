@@ -165,10 +165,13 @@ def check_diagnosis(impl: Any, train_error: float, dev_error: float, **options: 
     bias, variance = train_error - bayes, dev_error - train_error
 
     def verdict(gap: float) -> str:
-        return f"high: above the tolerance {tolerance:g}" if gap > tolerance else f"low: not above the tolerance {tolerance:g}"
+        return f"{'high: above' if gap > tolerance else 'low: not above'} the tolerance {tolerance:g}"
 
-    mistake = next((f"\nThis is exactly what {description} gives." for description, wrong in
-                    checks.known_mistakes(DIAGNOSE, train_error, dev_error, **options).items() if wrong == got), "")
+    # Four possible answers: several known mistakes may give the same one, so name them all.
+    matches = [description for description, wrong in
+               checks.known_mistakes(DIAGNOSE, train_error, dev_error, **options).items() if wrong == got]
+    mistake = ("\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + "."
+               if matches else "")
     checks.fail(f"{call} returned {got!r}, expected {expected!r}: avoidable bias = train - Bayes = "
                 f"{train_error:g} - {bayes:g} = {bias:.4g} ({verdict(bias)}); variance = dev - train = "
                 f"{dev_error:g} - {train_error:g} = {variance:.4g} ({verdict(variance)}){mistake}")

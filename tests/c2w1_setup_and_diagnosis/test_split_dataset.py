@@ -69,7 +69,7 @@ def test_split_dataset_sizes_are_rounded_fractions(impl):
         result, call = _split(impl, X, Y, fractions, seed=1)
         sets_of(result, X, Y, call)
         checks.check_close(split_sizes(result), expected_sizes(m, fractions), call=call,
-                           name="the sizes [m_train, m_dev, m_test]", rtol=0, atol=0,
+                           name="the list of sizes [m_train, m_dev, m_test]", rtol=0, atol=0,
                            mistakes=checks.known_mistakes(SPLIT, X, Y, fractions, seed=1, pick=split_sizes))
 
 

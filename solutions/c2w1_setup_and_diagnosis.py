@@ -87,7 +87,7 @@ def _as_columns(value: Any, name: str, layout: str = "(n_x, m)") -> np.ndarray:
 def _check_real(name: str, value: Any, low: float, high: float = np.inf) -> None:
     """Raise a ValueError unless ``value`` is a real number (not a bool) in [low, high]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
-        interval = f"at least {low}" if high == np.inf else f"in [{low}, {high}]"
+        interval = f">= {low:g}" if high == np.inf else f"in [{low:g}, {high:g}]"
         raise ValueError(f"{name} must be a number {interval}. Received: {name}={value!r}")
 
 
@@ -98,19 +98,19 @@ def _check_split_inputs(X: Any, Y: Any, fractions: Any, seed: Any) -> tuple[np.n
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns (examples). "
                          f"Received: X.shape={X.shape}, Y.shape={Y.shape}")
-    if not (isinstance(fractions, Sequence) and len(fractions) == 3):
+    if not (isinstance(fractions, (Sequence, np.ndarray)) and np.ndim(fractions) == 1 and len(fractions) == 3):
         raise ValueError("fractions must be three numbers (train, dev, test), e.g. (0.6, 0.2, 0.2). "
                          f"Received: fractions={fractions!r}")
-    for name, fraction in zip(("train", "dev", "test"), fractions):
-        _check_real(f"the {name} fraction", fraction, 0.0, 1.0)
+    for i, fraction in enumerate(fractions):
+        _check_real(f"fractions[{i}]", fraction, 0.0, 1.0)
     if abs(sum(fractions) - 1.0) > 1e-6:
         raise ValueError(f"fractions must sum to 1. Received: fractions={tuple(fractions)!r}")
     m = X.shape[1]
     if round(fractions[0] * m) + round(fractions[1] * m) > m:
-        raise ValueError(f"with m={m} examples the train and dev fractions round to more than m "
-                         f"examples. Received: fractions={tuple(fractions)!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ValueError(f"seed must be an integer. Received: seed={seed!r}")
+        raise ValueError(f"the train and dev fractions round to more than the m={m} examples "
+                         f"(round(f * m) each). Received: fractions={tuple(fractions)!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer in [0, 2**32 - 1]. Received: seed={seed!r}")
     return X, Y
 
 
@@ -165,7 +165,7 @@ def split_dataset(
     Raises:
         ValueError: X or Y is not 2-D, their numbers of columns differ, the fractions are not
             three numbers in [0, 1] that sum to 1 (or round to more than m examples), or the seed
-            is not an integer.
+            is not an integer in [0, 2**32 - 1].
 
     Example:
         >>> X, Y = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)

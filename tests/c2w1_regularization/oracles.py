@@ -297,7 +297,7 @@ def fixed_initialisation(model: keras.Model, seed: int = 0) -> None:
     model.set_weights(weights)
 
 
-def train_full_batch(model: keras.Model, X: np.ndarray, y: np.ndarray, steps: int = 300,
+def train_full_batch(model: keras.Model, X: np.ndarray, y: np.ndarray, steps: int = 150,
                      learning_rate: float = 0.01) -> None:
     """``steps`` full-batch Adam steps on Keras' binary cross-entropy plus the model's own losses
     (its regularization penalties), with ``training=True`` (dropout on)."""

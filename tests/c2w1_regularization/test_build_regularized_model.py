@@ -132,11 +132,11 @@ def test_build_regularized_model_narrows_the_train_dev_gap(impl):
     for l2, keep_prob in ((0.0, 1.0), (0.05, 0.8)):
         model, call = _build(impl, 20, (64, 32), l2=l2, keep_prob=keep_prob)
         fixed_initialisation(model)
-        run_keras(call, "300 full-batch Adam steps on its loss", lambda: train_full_batch(model, X_train, y_train))
+        run_keras(call, "150 full-batch Adam steps on its loss", lambda: train_full_batch(model, X_train, y_train))
         results[l2] = (cross_entropy(model, X_dev, y_dev) - cross_entropy(model, X_train, y_train),
                        accuracy(model, X_train, y_train) - accuracy(model, X_dev, y_dev), call)
     (plain, plain_accuracy, plain_call), (regularized, regularized_accuracy, call) = results[0.0], results[0.05]
-    setting = (" after the same 300 full-batch Adam steps (learning rate 0.01, the same initial weights) on 80 "
+    setting = (" after the same 150 full-batch Adam steps (learning rate 0.01, the same initial weights) on 80 "
                "noisy training examples of 20 features")
     if plain < 1.0:
         checks.fail(f"{plain_call}{setting}: the dev cross-entropy exceeds the training one by only {plain:.3f}; "

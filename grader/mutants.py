@@ -21,10 +21,13 @@ import hashlib
 import io
 import linecache
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
+
+import numpy as np
 
 from grader import MUTANTS, Mutant, split_task
 from grader.stubgen import ROOT
@@ -136,14 +139,16 @@ def mutant_modules(task: str) -> Iterator[tuple[str, ModuleType]]:
 
 
 def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` with its prints discarded and the global state it may change
-    put back (TensorFlow's eager mode, default graph and seed; NumPy's global random state): a
-    mutant that reproduces a student's ``disable_eager_execution()`` runs here too."""
+    """``function(*args, **kwargs)`` with its prints and warnings discarded and the global state it
+    may change put back (TensorFlow's eager mode, default graph and seed; NumPy's global random
+    state): a mutant that reproduces a student's ``disable_eager_execution()`` runs here too."""
     from grader.worker.worker import GlobalState  # the worker's own bookkeeping of that state
 
     state = GlobalState()
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
             return function(*args, **kwargs)
     finally:
         state.restore()

@@ -154,11 +154,13 @@ def test_forward_propagation_with_dropout_masks_come_from_the_seed(impl):
 @graded(FORWARD_DROPOUT, points=1)
 def test_forward_propagation_with_dropout_reproduces_the_course(impl):
     X, parameters = course_dropout_forward_case()
-    call = _call(X, parameters, 0.7, 1) + " (the course's forward_propagation_with_dropout_test_case)"
-    A3, _ = impl.forward_propagation_with_dropout(X, parameters, 0.7, 1)
+    call = describe("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=0.7) + \
+        " (the course's forward_propagation_with_dropout_test_case, the default seed 1)"
+    A3, _ = impl.forward_propagation_with_dropout(X, parameters, keep_prob=0.7)
     checks.check_close(A3, COURSE_DROPOUT_A3, call=call + "; the masks come from np.random.RandomState(seed), "
                        "D1 drawn before D2 with rand(*A.shape)", name="A3",
-                       mistakes=checks.known_mistakes(FORWARD_DROPOUT, X, parameters, 0.7, 1, pick=lambda out: out[0]),
+                       mistakes=checks.known_mistakes(FORWARD_DROPOUT, X, parameters, keep_prob=0.7,
+                                                      pick=lambda out: out[0]),
                        **PRINTED)
 
 

@@ -33,10 +33,13 @@ def _train(impl, patience: int, max_epochs: int, batch_size: int = 32) -> tuple[
     model, history = result
     if not isinstance(model, keras.Model):
         checks.fail(f"{call}: the first item returned should be the trained keras.Model, got {type(model).__name__}")
-    logs: Any = history if isinstance(history, dict) else history.history
+    try:
+        logs: Any = history if isinstance(history, dict) else history.history
+    except AttributeError:
+        logs = None
     if not isinstance(logs, dict) or "loss" not in logs:
         checks.fail(f"{call}: the second item should be the History that model.fit returns "
-                    "(history.history['loss'] holds one loss per epoch)")
+                    f"(history.history['loss'] holds one loss per epoch), got {type(history).__name__}")
     if "val_loss" not in logs:
         checks.fail(f"{call}: the history has no 'val_loss' (it has {sorted(logs)}): pass "
                     "validation_data=(X_val, y_val) to model.fit, so that Keras measures the validation loss "

@@ -121,21 +121,26 @@ def build(module: str, key: str, *, reference: str, tests: list[tuple[str, str, 
     return {name: value for name, value in vars(target).items() if not name.startswith("__")}
 
 
+def build_here(mutant: Mutant) -> ModuleType:
+    """A fresh copy of the reference with ``mutant`` patched in, built on this side.
+
+    Raises:
+        OSError: the reference is not here.
+        Exception: whatever the factory raises (a ``rewrite`` whose text is gone, a syntax error).
+    """
+    module = split_task(mutant.task)[0]
+    source = (_solutions / f"{module}.py").read_text()
+    return mutant.apply(_from_source(module, source, fresh=True), _from_source(module, source, fresh=True))
+
+
 def mutant_modules(task: str) -> Iterator[tuple[str, ModuleType]]:
-    """``(description, module)`` for each registered mutant of ``task``: a fresh copy of the
-    reference with that mutant patched in, built on this side; nothing when the references are
-    not here."""
-    module = split_task(task)[0]
-    try:
-        source = (_solutions / f"{module}.py").read_text()
-    except OSError:
-        return
+    """``(description, module)`` for each registered mutant of ``task`` that builds here (nothing
+    when the references are not here)."""
     for mutant in [m for m in MUTANTS.values() if m.task == task]:
         try:
-            target = mutant.apply(_from_source(module, source, fresh=True), _from_source(module, source, fresh=True))
+            yield mutant.description, build_here(mutant)
         except Exception:  # noqa: BLE001 - a mutant that cannot be built here names no mistake
             continue
-        yield mutant.description, target
 
 
 def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -88,6 +88,18 @@ def test_audit_fails_on_a_mutant_that_no_test_catches(toy: pytest.Pytester) -> N
                                  "*toy.halve:halve_integer_division (floor division)*"])
 
 
+def test_audit_fails_on_a_mutant_that_cannot_be_built(toy: pytest.Pytester) -> None:
+    # Its module would fail to import, so every test "catches" it: that proves nothing.
+    stale = ('\n\n@mutant("toy.halve", "a rewrite of text the reference no longer holds")\n'
+             'def halve_stale_rewrite(ref):\n    return rewrite(ref, "halve", "x * 0.5", "x * 0.4")\n')
+    toy.makepyfile(test_toy=TOY_TESTS.format(halve_mutant="floor division").replace(
+        "import checks, graded, mutant", "import checks, graded, mutant, rewrite") + stale)
+    result = toy.runpytest_subprocess("--audit")
+    result.stdout.fnmatch_lines(["*1 mutant(s) of toy.halve cannot be built from the reference*",
+                                 "*toy.halve:halve_stale_rewrite: AssertionError*no longer in the reference*"])
+    assert result.ret != 0
+
+
 def test_audit_fails_when_a_fresh_stub_earns_points(toy: pytest.Pytester) -> None:
     weak_test = ('\n\n@graded("toy.halve")\ndef test_halve_is_callable(impl):\n'
                  '    assert callable(impl.halve)\n')

@@ -158,6 +158,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("this mutant is already caught by an earlier test")
 
 
+def mutants_that_do_not_build(keys: list[str]) -> list[str]:
+    """``"key: error"`` for each mutant whose factory fails on a fresh copy of the reference."""
+    broken = []
+    for key in keys:
+        try:
+            mutants.build_here(MUTANTS[key])
+        except Exception as err:  # noqa: BLE001 - any failure to build is the author's bug
+            broken.append(f"{key}: {type(err).__name__}: {err}")
+    return broken
+
+
 class MutantVerdict(pytest.Item):
     """One item per graded function in an audit: every mutant of it failed some test of it."""
 
@@ -171,6 +182,10 @@ class MutantVerdict(pytest.Item):
         if not mutants:
             raise AssertionError(f"{self.task} has no mutant: add a realistic wrong version with "
                                  "@mutant(...) beside its tests")
+        broken = mutants_that_do_not_build(mutants)
+        if broken:  # a mutant whose module cannot even be imported is "caught" by every test: no proof
+            raise AssertionError(f"{len(broken)} mutant(s) of {self.task} cannot be built from the reference "
+                                 "(fix the factory or its rewrite):\n  " + "\n  ".join(broken))
         missed = [f"{key} ({MUTANTS[key].description})" for key in mutants if not state.caught.get(key)]
         if missed:
             raise AssertionError(f"{len(missed)} mutant(s) of {self.task} passed every graded test "

@@ -21,8 +21,8 @@ import pytest
 
 from grader import mutants, split_task
 
-__all__ = ["KnownMistakes", "call", "check_close", "check_scalar", "check_shape", "fail", "known_mistakes",
-           "to_array"]
+__all__ = ["KnownMistakes", "attempt", "call", "check_close", "check_equal", "check_scalar", "check_shape", "fail",
+           "known_mistakes", "same", "to_array", "unpack"]
 
 
 def fail(message: str) -> NoReturn:
@@ -39,21 +39,50 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r:.60}"
 
 
+def _shape(value: Any) -> tuple[int, ...] | None:
+    shape = getattr(value, "shape", None)
+    return tuple(shape) if shape is not None and len(tuple(shape)) > 0 else None
+
+
 def call(function: str, **arguments: Any) -> str:
     """Describe a call for a message: ``call("softmax", Z=Z)`` -> ``softmax(Z) with Z of shape (4, 3)``.
 
-    Arrays are listed by name and shape, other arguments by value.
+    Arrays are listed by name and shape, a dict of arrays by its keys and shapes
+    (``parameters {W1 (4, 3), b1 (4, 1)}``), a tuple or list of arrays by its length, other
+    arguments by value.
     """
-    names, shapes = [], []
+    names, details = [], []
     for name, value in arguments.items():
-        shape = getattr(value, "shape", None)
-        if shape is not None and len(tuple(shape)) > 0:
-            names.append(name)
-            shapes.append(f"{name} of shape {tuple(shape)}")
+        shape = _shape(value)
+        if shape is not None:
+            details.append(f"{name} of shape {shape}")
+        elif isinstance(value, dict) and value and all(_shape(v) is not None for v in value.values()):
+            details.append(f"{name} {{{', '.join(f'{key} {_shape(v)}' for key, v in value.items())}}}")
+        elif isinstance(value, (tuple, list)) and value and all(_shape(v) is not None for v in value):
+            details.append(f"{name} a {type(value).__name__} of {len(value)} arrays")
         else:
             names.append(f"{name}={value!r}")
+            continue
+        names.append(name)
     text = f"{function}({', '.join(names)})"
-    return f"{text} with {', '.join(shapes)}" if shapes else text
+    return f"{text} with {', '.join(details)}" if details else text
+
+
+def unpack(result: Any, names: tuple[str, ...] | list[str], *, call: str) -> tuple[Any, ...]:
+    """The tuple the student's function returned, or a failure that says what it should return."""
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        got = f"a {type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) else _describe(result)
+        fail(f"{call} should return a tuple ({', '.join(names)}), got {got}")
+    return tuple(result)
+
+
+def attempt(run: Callable[[], Any], *, call: str, what: str, advice: str = "") -> Any:
+    """``run()`` (framework code on what the student returned, say a Keras model's ``fit``); an
+    exception becomes a failure that says what was tried, with ``advice``."""
+    try:
+        return run()
+    except Exception as err:  # noqa: BLE001 - any error of the student's object is theirs
+        fail(f"{call}: {what} raised {type(err).__name__}: {str(err)[:300]}" + (f"\n{advice}" if advice else ""))
 
 
 def to_array(value: Any, *, call: str, name: str = "the result") -> np.ndarray:
@@ -74,8 +103,12 @@ def to_array(value: Any, *, call: str, name: str = "the result") -> np.ndarray:
     return array
 
 
-def check_shape(value: Any, shape: tuple[int, ...], *, call: str, name: str = "the result") -> np.ndarray:
-    """Fail unless ``value`` converts to an array of exactly ``shape``; return that array."""
+def check_shape(value: Any, shape: tuple[int, ...], *, call: str, name: str = "the result",
+                mistakes: KnownMistakes | None = None) -> np.ndarray:
+    """Fail unless ``value`` converts to an array of exactly ``shape``; return that array.
+
+    With ``mistakes``, a wrong shape that a known mistake gives (with the same values) is named.
+    """
     array = to_array(value, call=call, name=name)
     if array.shape != tuple(shape):
         hint = ""
@@ -83,8 +116,28 @@ def check_shape(value: Any, shape: tuple[int, ...], *, call: str, name: str = "t
             hint = " (transposed?)"
         elif array.size == int(np.prod(shape)):
             hint = " (same number of entries: a missing keepdims=True or reshape?)"
-        fail(f"{call}: {name} has shape {array.shape}, expected {tuple(shape)}{hint}")
+        named = mistakes.equal_to(array) if mistakes is not None else ""
+        fail(f"{call}: {name} has shape {array.shape}, expected {tuple(shape)}{'' if named else hint}{named}")
     return array
+
+
+def same(a: Any, b: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    """Whether two results are equal: numbers and arrays within the tolerances (same shape, NaN
+    equal to NaN), dicts with the same keys, lists and tuples item by item, anything else by ==."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(same(a[k], b[k], rtol=rtol, atol=atol) for k in a))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and (
+            any(isinstance(x, (dict, list, tuple, str)) for x in (*a, *b))):
+        return len(a) == len(b) and all(same(x, y, rtol=rtol, atol=atol) for x, y in zip(a, b))
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a == b
+    try:
+        x = np.asarray(a.numpy() if hasattr(a, "numpy") else a, dtype=np.float64)
+        y = np.asarray(b.numpy() if hasattr(b, "numpy") else b, dtype=np.float64)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
 
 
 def _fresh(value: Any) -> Any:
@@ -119,6 +172,24 @@ class KnownMistakes:
             except Exception:  # noqa: BLE001 - a mutant that fails on these inputs names no mistake here
                 continue
 
+    def named(self, matches: Callable[[Any], bool]) -> str:
+        """The sentence that names every known mistake whose value ``matches`` (a predicate, for a
+        statistic or a structure), ``"\nThis is exactly what <description> gives."``; or ""."""
+        found = []
+        for description, value in self.items():
+            try:
+                if matches(value):
+                    found.append(description)
+            except Exception:  # noqa: BLE001 - a value of another form matches nothing
+                continue
+        if not found:
+            return ""
+        return "\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in found) + "."
+
+    def equal_to(self, got: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> str:
+        """The sentence naming the known mistakes whose value is :func:`same` as ``got``; or ""."""
+        return self.named(lambda value: same(value, got, rtol=rtol, atol=atol))
+
 
 def known_mistakes(task: str, *args: Any, pick: Callable[[Any], Any] | None = None,
                    run: Callable[[ModuleType], Any] | None = None, **kwargs: Any) -> KnownMistakes:
@@ -143,21 +214,6 @@ def known_mistakes(task: str, *args: Any, pick: Callable[[Any], Any] | None = No
     return KnownMistakes(task, run)
 
 
-def _mistake(array: np.ndarray, mistakes: KnownMistakes | None, rtol: float, atol: float) -> str:
-    """The sentence naming every known mistake whose value ``array`` equals, or ""."""
-    matches = []
-    for description, wrong in (mistakes.items() if mistakes is not None else ()):
-        try:
-            wrong = np.asarray(wrong.numpy() if hasattr(wrong, "numpy") else wrong, dtype=np.float64)
-        except (TypeError, ValueError):
-            continue
-        if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol, equal_nan=True):
-            matches.append(description)
-    if not matches:
-        return ""
-    return "\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + "."
-
-
 def check_close(
     got: Any,
     expected: Any,
@@ -176,27 +232,26 @@ def check_close(
         call: the call, as :func:`call` describes it.
         name: what the value is ("dZ", "the cost").
         rtol, atol: as in ``numpy.allclose``.
-        mistakes: the known mistakes for this call (:func:`known_mistakes`); the one whose
-            value ``got`` matches is named in the message.
+        mistakes: the known mistakes for this call (:func:`known_mistakes`); those whose
+            value ``got`` matches (its shape too, when that is wrong) are named in the message.
 
     Returns:
         ``got`` as a float64 array.
     """
     expected = np.asarray(expected, dtype=np.float64)
-    array = check_shape(got, expected.shape, call=call, name=name)
+    array = check_shape(got, expected.shape, call=call, name=name, mistakes=mistakes)
+    if np.allclose(array, expected, rtol=rtol, atol=atol, equal_nan=True):
+        return array
+    named = mistakes.equal_to(array, rtol=rtol, atol=atol) if mistakes is not None else ""
     finite = np.isfinite(expected)
     if not np.isfinite(array[finite]).all():
         index = tuple(int(i) for i in np.argwhere(finite & ~np.isfinite(array))[0])
-        fail(f"{call}: {name} is {array[index]} at index {index}, expected the finite "
-             f"{expected[index]:.6g}{_mistake(array, mistakes, rtol, atol)}")
-    if np.allclose(array, expected, rtol=rtol, atol=atol, equal_nan=True):
-        return array
+        fail(f"{call}: {name} is {array[index]} at index {index}, expected the finite {expected[index]:.6g}{named}")
     error = np.abs(array - expected) - rtol * np.abs(expected)
     index = np.unravel_index(int(np.nanargmax(error)), error.shape) if error.ndim else ()
     where = f" at index {tuple(int(i) for i in index)}" if index else ""
     fail(f"{call}: {name} is wrong{where}: got {array[index]:.6g}, expected {expected[index]:.6g} "
-         f"(max abs error {np.nanmax(np.abs(array - expected)):.3g}; rtol={rtol:g}, atol={atol:g})"
-         f"{_mistake(array, mistakes, rtol, atol)}")
+         f"(max abs error {np.nanmax(np.abs(array - expected)):.3g}; rtol={rtol:g}, atol={atol:g}){named}")
 
 
 def check_scalar(
@@ -218,3 +273,13 @@ def check_scalar(
         fail(f"{call}: {name} should be a Python float, got {_describe(got)} "
              "(use float(...) on a NumPy or TensorFlow scalar)")
     return float(check_close(got, expected, call=call, name=name, rtol=rtol, atol=atol, mistakes=mistakes))
+
+
+def check_equal(got: Any, expected: Any, *, call: str, name: str = "the result",
+                mistakes: KnownMistakes | None = None) -> Any:
+    """Fail unless ``got`` equals ``expected`` exactly (a string, a label, a tuple of sizes): for
+    results that are not numbers to compare within a tolerance. Returns ``got``."""
+    if not same(got, expected, rtol=0.0, atol=0.0):
+        named = mistakes.equal_to(got, rtol=0.0, atol=0.0) if mistakes is not None else ""
+        fail(f"{call}: {name} is {got!r:.200}, expected {expected!r:.200}{named}")
+    return got

@@ -12,8 +12,6 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from grader import checks
-
 FORWARD = "c2w3_batch_norm.batchnorm_forward"
 BACKWARD = "c2w3_batch_norm.batchnorm_backward"
 RUNNING = "c2w3_batch_norm.update_running_stats"
@@ -41,14 +39,6 @@ def eps_outside_sqrt(Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
     mean = Z.mean(axis=1, keepdims=True) if mean is None else mean
     variance = Z.var(axis=1, keepdims=True) if variance is None else variance
     return gamma * (Z - mean) / (np.sqrt(variance) + eps) + beta
-
-
-def unpack(result: Any, names: tuple[str, ...], call: str) -> tuple[Any, ...]:
-    """The student's tuple, or a failure that says what should have been returned."""
-    if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        got = f"a tuple of {len(result)}" if isinstance(result, (tuple, list)) else type(result).__name__
-        checks.fail(f"{call} should return a tuple ({', '.join(names)}), got {got}")
-    return tuple(result)
 
 
 def random_batch(seed: int, batch: int = 8, features: int = 5) -> np.ndarray:

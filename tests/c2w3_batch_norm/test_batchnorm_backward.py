@@ -9,7 +9,7 @@ import tensorflow as tf
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant
-from tests.c2w3_batch_norm.oracles import unpack, BACKWARD, tf_normalise, unit_inputs
+from tests.c2w3_batch_norm.oracles import BACKWARD, tf_normalise, unit_inputs
 
 
 def _forward_for_backward(impl: Any, Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> Any:
@@ -21,7 +21,7 @@ def _forward_for_backward(impl: Any, Z: np.ndarray, gamma: np.ndarray, beta: np.
     if isinstance(result, NotImplementedError):
         checks.fail(f"batchnorm_backward is graded on the cache that your batchnorm_forward "
                     f"returns, and batchnorm_forward is not written yet ({result})")
-    return unpack(result, ("Z_tilde", "cache"), checks.call("batchnorm_forward", Z=Z, gamma=gamma, beta=beta))[1]
+    return checks.unpack(result, ("Z_tilde", "cache"), call=checks.call("batchnorm_forward", Z=Z, gamma=gamma, beta=beta))[1]
 
 
 def _backward_call(dZ_tilde: np.ndarray) -> str:
@@ -45,7 +45,7 @@ def test_batchnorm_backward_matches_gradient_tape(impl):
     dZ_tilde = np.random.default_rng(3).normal(size=Z.shape)
     cache = _forward_for_backward(impl, Z, gamma, beta)
     call = _backward_call(dZ_tilde)
-    dZ, dgamma, dbeta = unpack(impl.batchnorm_backward(dZ_tilde, cache), ("dZ", "dgamma", "dbeta"), call)
+    dZ, dgamma, dbeta = checks.unpack(impl.batchnorm_backward(dZ_tilde, cache), ("dZ", "dgamma", "dbeta"), call=call)
     expected_dZ, expected_dgamma, expected_dbeta = _tape_gradients(Z, gamma, beta, dZ_tilde)
     for name, got, expected in (("dbeta", dbeta, expected_dbeta), ("dgamma", dgamma, expected_dgamma)):
         if checks.to_array(got, call=call, name=name).shape == (1, Z.shape[1]):
@@ -66,8 +66,8 @@ def test_batchnorm_backward_rows_of_dZ_sum_to_zero(impl, n, m, seed):
     dZ_tilde = np.random.default_rng(seed + 1).normal(size=Z.shape)
     cache = _forward_for_backward(impl, Z, gamma, beta)
     call = _backward_call(dZ_tilde)
-    dZ = checks.check_shape(unpack(impl.batchnorm_backward(dZ_tilde, cache), ("dZ", "dgamma", "dbeta"),
-                                   call)[0], Z.shape, call=call, name="dZ")
+    dZ = checks.check_shape(checks.unpack(impl.batchnorm_backward(dZ_tilde, cache), ("dZ", "dgamma", "dbeta"),
+                                          call=call)[0], Z.shape, call=call, name="dZ")
     row_sums = dZ.sum(axis=1)
     worst = int(np.abs(row_sums).argmax())
     if abs(row_sums[worst]) > 1e-8 * (1 + np.abs(dZ).sum()):

@@ -8,14 +8,14 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant
-from tests.c2w3_batch_norm.oracles import FORWARD, tf_normalise, unit_inputs, unpack
+from tests.c2w3_batch_norm.oracles import FORWARD, tf_normalise, unit_inputs
 
 
 def _check_forward(impl: Any, Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float | None) -> None:
     kwargs = {} if eps is None else {"eps": eps}
     eps = 1e-5 if eps is None else eps
     call = checks.call("batchnorm_forward", Z=Z, gamma=gamma, beta=beta, **kwargs)
-    Z_tilde, _ = unpack(impl.batchnorm_forward(Z, gamma, beta, **kwargs), ("Z_tilde", "cache"), call)
+    Z_tilde, _ = checks.unpack(impl.batchnorm_forward(Z, gamma, beta, **kwargs), ("Z_tilde", "cache"), call=call)
     checks.check_close(Z_tilde, tf_normalise(Z, gamma, beta, eps), call=call, name="Z_tilde",
                        mistakes=checks.known_mistakes(FORWARD, Z, gamma, beta, **kwargs, pick=lambda out: out[0]))
 

@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader import checks, graded, mutant, observe
-from tests.c2w3_batch_norm.oracles import unpack, RUNNING
+from tests.c2w3_batch_norm.oracles import RUNNING
 
 
 def _batch_statistics(seed: int, n: int, steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -30,7 +30,7 @@ def _check_running_stats(impl: Any, momentum: float | None) -> None:
         call = checks.call("update_running_stats", running_mean=running_mean, running_var=running_var,
                            mu=mu, var=var, **kwargs) + f" (update {step})"
         with observe() as seen:
-            result = unpack(impl.update_running_stats(*inputs, **kwargs), ("running_mean", "running_var"), call)
+            result = checks.unpack(impl.update_running_stats(*inputs, **kwargs), ("running_mean", "running_var"), call=call)
         for name, argument in zip(("running_mean", "running_var", "mu", "var"), inputs):
             if seen.changed(argument):
                 checks.fail(f"{call} changed its argument {name} in place; it should return new "

@@ -71,15 +71,6 @@ def random_batch(n_features: int, n_classes: int, seed: int = 5, batch: int = 12
     return 3.0 * rng.normal(size=(batch, n_features)).astype("float32"), np.arange(batch) % n_classes
 
 
-def run_keras(call: str, what: str, run, advice: str = ""):
-    """Run ``run()`` (a Keras call on the student's model); an exception becomes a clear failure."""
-    try:
-        return run()
-    except Exception as err:
-        checks.fail(f"{call}: {what} raised {type(err).__name__}: {str(err)[:300]}"
-                    + (f"\n{advice}" if advice else ""))
-
-
 def output(model: keras.Model, x: np.ndarray, units: int, call: str, what: str) -> np.ndarray:
     return checks.check_shape(model(x, training=False), (x.shape[0], units), call=call,
                               name=f"model(x) for x of shape {x.shape} ({what})")

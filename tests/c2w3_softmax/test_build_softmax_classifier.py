@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from grader import checks, graded, mutant
-from tests.c2w3_softmax.oracles import random_batch, run_keras, digits, output, TASK
+from tests.c2w3_softmax.oracles import random_batch, digits, output, TASK
 
 
 def _build(impl, n_features: int, n_classes: int, **kwargs) -> tuple[keras.Model, str]:
@@ -46,8 +46,8 @@ def test_build_softmax_classifier_loss_is_sparse_cross_entropy_from_logits(impl)
     model, call = _build(impl, 6, 4)
     x, y = random_batch(6, 4)
     logits = model(x, training=False)
-    loss = run_keras(call, f"its compiled loss on integer labels y of shape {y.shape}",
-                  lambda: model.compute_loss(x=x, y=y, y_pred=logits, training=False), SPARSE_ADVICE)
+    loss = checks.attempt(lambda: model.compute_loss(x=x, y=y, y_pred=logits, training=False), call=call,
+                          what=f"its compiled loss on integer labels y of shape {y.shape}", advice=SPARSE_ADVICE)
     expected = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits))
     checks.check_scalar(checks.to_array(loss, call=call), expected, python_float=False, rtol=1e-5,
                         call=call + f", its compiled loss on integer labels y of shape {y.shape}",
@@ -73,14 +73,14 @@ def test_build_softmax_classifier_reports_accuracy(impl):
     model, call = _build(impl, 6, 4)
     x, y = random_batch(6, 4)
     expected = float(np.mean(np.argmax(model(x, training=False).numpy(), axis=1) == y))
-    results = run_keras(call, f"model.evaluate(x, y) on integer labels y of shape {y.shape}",
-                     lambda: model.evaluate(x, y, batch_size=len(x), verbose=0, return_dict=True),
-                     SPARSE_ADVICE)
+    results = checks.attempt(lambda: model.evaluate(x, y, batch_size=len(x), verbose=0, return_dict=True),
+                             call=call, what=f"model.evaluate(x, y) on integer labels y of shape {y.shape}",
+                             advice=SPARSE_ADVICE)
     found = {k: v for k, v in results.items() if "acc" in k}
     if not found:
         checks.fail(f"{call}: model.evaluate reports {sorted(results)} but no accuracy: compile "
                     "with metrics=['accuracy']")
-    key, value = next(iter(found.items()))
+    key, value = next(iter(found.items()), call=call, what=f"model.evaluate(x, y) on integer labels y of shape {y.shape}")
     checks.check_scalar(checks.to_array(value, call=call), expected, python_float=False, rtol=1e-6,
                         call=call, name=f"the {key!r} metric on a batch where argmax(logits) hits "
                         f"{expected:.0%} of the labels")
@@ -107,8 +107,8 @@ def test_build_softmax_classifier_stacks_nonlinear_hidden_layers(impl):
 def test_build_softmax_classifier_reaches_95_percent_on_digits(impl):
     X_train, X_test, y_train, y_test = digits()
     model, call = _build(impl, 64, 10, hidden_units=(64,), learning_rate=0.01)
-    run_keras(call, "model.fit(X_train, y_train, epochs=5, batch_size=32) on the digits",
-           lambda: model.fit(X_train, y_train, epochs=5, batch_size=32, verbose=0), SPARSE_ADVICE)
+    checks.attempt(lambda: model.fit(X_train, y_train, epochs=5, batch_size=32, verbose=0), call=call,
+                   what="model.fit(X_train, y_train, epochs=5, batch_size=32) on the digits", advice=SPARSE_ADVICE)
     accuracy = float(np.mean(np.argmax(output(model, X_test, 10, call, "logits"), axis=1) == y_test))
     if not accuracy >= 0.95:
         checks.fail(f"{call}, trained with model.fit(X_train, y_train, epochs=5, batch_size=32) on "

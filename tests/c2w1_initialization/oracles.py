@@ -60,11 +60,6 @@ COURSE_HE_3_1_2 = {  # the course's public_tests.initialize_parameters_he_test
 }
 
 
-def parameters_call(function: str, layers_dims: Sequence[int], **kwargs: Any) -> str:
-    """``initialize_parameters_he(layers_dims=[2, 4, 1], seed=3)`` for a message."""
-    return checks.call(function.rpartition(".")[2], layers_dims=list(layers_dims), **kwargs)
-
-
 def structure(parameters: Any) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """The keys of a parameters dict and the shape of each value, for comparing with a mutant's."""
     return tuple(sorted((str(key), tuple(np.shape(value))) for key, value in parameters.items()))
@@ -108,11 +103,8 @@ def check_structure(parameters: Any, layers_dims: Sequence[int], call: str,
                     problem = (f'parameters["{key}"] (layer {l}: n[{l}] = {n} units, each with n[{l - 1}] = '
                                f"{n_prev} inputs) has shape {got}, expected {shape}{hint}")
     if problem is not None:
-        mine = structure({**parameters, **arrays})
-        for description, theirs in (mistakes.items() if mistakes is not None else ()):
-            if theirs == mine:
-                problem += f"\nThis is exactly what {description} gives."
-                break
+        if mistakes is not None:
+            problem += mistakes.equal_to(structure({**parameters, **arrays}), rtol=0, atol=0)
         checks.fail(f"{call}: {problem}")
     return arrays
 
@@ -120,8 +112,9 @@ def check_structure(parameters: Any, layers_dims: Sequence[int], call: str,
 def initialize(impl: Any, function: str, layers_dims: Sequence[int], **kwargs: Any) -> tuple[dict[str, np.ndarray], str]:
     """Call the student's ``function(layers_dims, **kwargs)``; its checked arrays and the call's text."""
     layers_dims = list(layers_dims)
-    call = parameters_call(function, layers_dims, **kwargs)
-    result = getattr(impl, function.rpartition(".")[2])(layers_dims, **kwargs)
+    name = function.rpartition(".")[2]
+    call = checks.call(name, layers_dims=layers_dims, **kwargs)
+    result = getattr(impl, name)(layers_dims, **kwargs)
     mistakes = checks.known_mistakes(function, layers_dims, pick=structure, **kwargs)
     return check_structure(result, layers_dims, call, mistakes), call
 
@@ -147,17 +140,6 @@ def check_course_values(impl: Any, function: str, layers_dims: Sequence[int], ex
                            rtol=1e-7, atol=1e-8,
                            mistakes=checks.known_mistakes(function, list(layers_dims), pick=lambda p, k=key: p[k]))
     check_zero_biases(arrays, call)
-
-
-def matching_mistake(function: str, layers_dims: Sequence[int], seed: int,
-                     measure: Callable[[dict[str, Any]], np.ndarray], got: np.ndarray, rtol: float) -> str:
-    """"\\nThis matches what <mutant> gives." for the first mutant of ``function`` whose ``measure``
-    (say, the variance ratio of each layer) agrees with ``got`` within ``rtol``; else ""."""
-    for description, value in checks.known_mistakes(function, list(layers_dims), seed=seed, pick=measure).items():
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape == got.shape and np.allclose(got, value, rtol=rtol, atol=0):
-            return f"\nThis matches what {description} gives."
-    return ""
 
 
 def weights(arrays: dict[str, Any]) -> list[np.ndarray]:
@@ -203,8 +185,9 @@ def check_variance(impl: Any, function: str, variance: Variance, formula: str, s
         ratio = float(np.mean(W**2)) / sigma2
         if not low <= ratio <= high:
             ratios = variance_ratios(arrays, layers_dims, variance)
-            mistake = matching_mistake(function, layers_dims, seed,
-                                       lambda p: variance_ratios(p, layers_dims, variance), ratios, rtol=0.15)
+            mistake = checks.known_mistakes(function, list(layers_dims), seed=seed,
+                                            pick=lambda p: variance_ratios(p, layers_dims, variance),
+                                            ).equal_to(ratios, rtol=0.15, atol=0)
             checks.fail(f"{call}: W{l} (shape {W.shape}, {N} entries) has mean(W{l}²) = {ratio * sigma2:.4g}, "
                         f"expected the variance {formula} = {sigma2:.4g} (n[{l - 1}] = {n_prev}, n[{l}] = {n}): "
                         f"the ratio {ratio:.4g} lies outside [{low:.4f}, {high:.4f}], where N(0, {formula}) "

@@ -65,8 +65,23 @@ def grid_axis(low: float, high: float, scale: str, n: int) -> np.ndarray:
     return np.linspace(low, high, n)
 
 
-def describe_space(space: Mapping[str, tuple[float, float, str]]) -> str:
-    return "{" + ", ".join(f"{name!r}: ({low:g}, {high:g}, {scale!r})" for name, (low, high, scale) in space.items()) + "}"
+class Code:
+    """An argument that ``checks.call`` shows as the code that makes it (``rng=np.random.default_rng(0)``,
+    the test's ``objective``); it shows the other arguments, a search space too, by value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+OBJECTIVE = Code("objective")
+
+
+def seeded(seed: int) -> Code:
+    """The argument ``rng=np.random.default_rng(seed)`` as ``checks.call`` shows it."""
+    return Code(f"np.random.default_rng({seed})")
 
 
 class Recorder:
@@ -135,20 +150,6 @@ def shares(values: Any, edges: Sequence[float]) -> np.ndarray:
     inner = np.histogram(values, bins=np.asarray(edges, dtype=np.float64))[0]
     below, above = np.sum(values < edges[0]), np.sum(values > edges[-1])
     return np.concatenate([[below], inner, [above]]) / max(values.size, 1)
-
-
-def resembled_mistake(mistakes: checks.KnownMistakes, statistic: Callable[[Any], np.ndarray],
-                      got: np.ndarray, atol: float) -> str:
-    """"This is what <mutant> gives ..." for the first known mistake whose draws have the same
-    ``statistic`` as the student's (within ``atol``), else ""."""
-    for description, value in mistakes.items():
-        try:
-            theirs = np.asarray(statistic(value), dtype=np.float64)
-        except Exception:  # noqa: BLE001 - a mutant whose result has another form names no mistake here
-            continue
-        if theirs.shape == got.shape and np.allclose(theirs, got, rtol=0, atol=atol):
-            return f"\nThis is what {description} gives (its draws have the same shares)."
-    return ""
 
 
 def check_uniform_coordinate(r: np.ndarray, a: float, b: float, alpha: float, call: str, what: str,

@@ -5,25 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
-from tests.c2w3_hyperparameter_search.oracles import (TASK, Recorder, box_array, check_inside_box, check_trials,
-                                                     coordinate_interval, course_space, describe_space,
-                                                     expected_zoom, inside, log_lr_bowl)
+from tests.c2w3_hyperparameter_search.oracles import (OBJECTIVE, TASK, Recorder, box_array, check_inside_box,
+                                                     check_trials, coordinate_interval, course_space, expected_zoom,
+                                                     inside, log_lr_bowl, seeded)
 
 FUNCTION = TASK + "coarse_to_fine"
 
 
 def _call(space, rounds: int, per_round: int, top_k: int, seed: int) -> str:
-    return (f"coarse_to_fine(objective, space={describe_space(space)}, rounds={rounds}, trials_per_round={per_round}, "
-            f"top_k={top_k}, rng=np.random.default_rng({seed}))")
+    return checks.call("coarse_to_fine", objective=OBJECTIVE, space=space, rounds=rounds, trials_per_round=per_round,
+                       top_k=top_k, rng=seeded(seed))
 
 
 def _run(impl, objective, space, rounds: int, per_round: int, top_k: int, seed: int):
     """Call coarse_to_fine and check the form of its result: (best_params, best_score, trials, spaces)."""
     call = _call(space, rounds, per_round, top_k, seed)
     result = impl.coarse_to_fine(objective, space, rounds, per_round, top_k, np.random.default_rng(seed))
-    if not (isinstance(result, tuple) and len(result) == 4):
-        checks.fail(f"{call} should return a tuple (best_params, best_score, trials, spaces), got {result!r:.120}")
-    best_params, best_score, trials, spaces = result
+    best_params, best_score, trials, spaces = checks.unpack(result, ("best_params", "best_score", "trials", "spaces"),
+                                                            call=call)
     trials = check_trials(trials, rounds * per_round, list(space), call + ": trials")
     if not isinstance(spaces, list) or len(spaces) != rounds:
         checks.fail(f"{call}: spaces should be a list of {rounds} boxes, one per round, got "

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w3_hyperparameter_search.oracles import (TASK, Recorder, check_trials, course_space, describe_space,
-                                                     grid_axis, log_lr_bowl)
+from tests.c2w3_hyperparameter_search.oracles import (OBJECTIVE, TASK, Recorder, check_trials, course_space, grid_axis,
+                                                     log_lr_bowl)
 
 FUNCTION = TASK + "grid_search"
 
 
 def _call(space, points: int) -> str:
-    return f"grid_search(objective, space={describe_space(space)}, points_per_axis={points})"
+    return checks.call("grid_search", objective=OBJECTIVE, space=space, points_per_axis=points)
 
 
 def _axis_values(trials, name: str) -> np.ndarray:

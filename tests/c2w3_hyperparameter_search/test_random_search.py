@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
-from tests.c2w3_hyperparameter_search.oracles import (FALSE_ALARM, TASK, Recorder, check_inside_box, check_trials,
-                                                     check_uniform_coordinate, coordinate, coordinate_interval,
-                                                     course_space, describe_space, log_lr_bowl,
-                                                     resembled_mistake, shares)
+from tests.c2w3_hyperparameter_search.oracles import (FALSE_ALARM, OBJECTIVE, TASK, Recorder, check_inside_box,
+                                                     check_trials, check_uniform_coordinate, coordinate,
+                                                     coordinate_interval, course_space, log_lr_bowl, seeded, shares)
 
 FUNCTION = TASK + "random_search"
 
 
 def _call(space, n_trials: int, seed: int) -> str:
-    return f"random_search(objective, space={describe_space(space)}, n_trials={n_trials}, rng=np.random.default_rng({seed}))"
+    return checks.call("random_search", objective=OBJECTIVE, space=space, n_trials=n_trials, rng=seeded(seed))
 
 
 @graded(FUNCTION, points=2)
@@ -54,9 +53,10 @@ def test_random_search_samples_each_parameter_on_its_scale(impl):
                                       np.linspace(*coordinate_interval(low, high, scale), 5))
                                for name, (low, high, scale) in space.items()])
 
-    def looks_like() -> str:
+    def looks_like() -> str:  # a mistake's draws differ from the student's, their shares not
         mistakes = checks.known_mistakes(FUNCTION, Recorder(lambda p: 0.0), space, 400, np.random.default_rng(2))
-        return resembled_mistake(mistakes, statistic, statistic(trials), atol=0.1)
+        got = statistic(trials)
+        return mistakes.named(lambda found: checks.same(statistic(found), got, rtol=0, atol=0.1))
 
     for name, (low, high, scale) in space.items():
         r = coordinate([params[name] for params, _ in trials], scale)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w3_hyperparameter_search.oracles import TASK, box_array, describe_space, expected_zoom, zoom_pick
+from tests.c2w3_hyperparameter_search.oracles import TASK, Code, box_array, expected_zoom, zoom_pick
 
 FUNCTION = TASK + "zoom"
 
@@ -18,9 +18,9 @@ def _trials(rows, names):
 
 def _check_zoom(impl, space, trials, top_k, expected, margin=None, why=""):
     names = list(space)
-    margin_text = "" if margin is None else f", margin={margin}"
-    call = (f"zoom(space={describe_space(space)}, trials, top_k={top_k}{margin_text}) with "
-            f"{len(trials)} trials{why}")
+    shown = {} if margin is None else {"margin": margin}
+    call = (checks.call("zoom", space=space, trials=Code("trials"), top_k=top_k, **shown)
+            + f" with {len(trials)} trials{why}")
     args = (space, trials, top_k) if margin is None else (space, trials, top_k, margin)
     got = box_array(impl.zoom(*args), names, {name: space[name][2] for name in names}, call)
     checks.check_close(got, zoom_pick(names)(expected), call=call,

@@ -47,44 +47,6 @@ COURSE_CORRECT_DIFFERENCE = 1.1890913024229996e-07  # once both bugs are fixed
 
 
 # ---------------------------------------------------------------------------------------------
-# Messages
-
-class Arrays:
-    """A dict of arrays as a message shows it: ``{W1 (5, 4), b1 (5, 1), ...}``, not every number."""
-
-    def __init__(self, mapping: dict[str, Any]) -> None:
-        self.mapping = mapping
-
-    def __repr__(self) -> str:
-        return "{" + ", ".join(f"{key} {np.shape(value)}" for key, value in self.mapping.items()) + "}"
-
-
-def describe_call(function: str, **arguments: Any) -> str:
-    """:func:`grader.checks.call`, with each dict of arrays shown by its keys and shapes."""
-    return checks.call(function, **{name: Arrays(value) if isinstance(value, dict) else value
-                                    for name, value in arguments.items()})
-
-
-def check_array(got: Any, expected: np.ndarray, *, call: str, name: str, mistakes: Any = None,
-                rtol: float = 0.0, atol: float = 0.0) -> np.ndarray:
-    """:func:`grader.checks.check_close`, which also names the known mistake behind a wrong shape."""
-    array = checks.to_array(got, call=call, name=name)
-    if array.shape != np.shape(expected):
-        matches = []
-        for description, wrong in (mistakes.items() if mistakes is not None else ()):
-            try:
-                wrong = np.asarray(wrong, dtype=np.float64)
-            except (TypeError, ValueError):
-                continue
-            if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
-                matches.append(description)
-        if matches:
-            checks.fail(f"{call}: {name} has shape {array.shape}, expected {np.shape(expected)}\nThis is exactly "
-                        "what " + ", and also what ".join(f"{d} gives" for d in matches) + ".")
-    return checks.check_close(array, expected, call=call, name=name, rtol=rtol, atol=atol, mistakes=mistakes)
-
-
-# ---------------------------------------------------------------------------------------------
 # Data
 
 def course_test_case() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -134,21 +96,16 @@ def stacked(arrays: dict[str, np.ndarray], order: list[str]) -> tuple[np.ndarray
 
 
 def check_keys(keys: Any, names: list[str], *, call: str, layout: str, mistakes: Any = None) -> None:
-    """Fail unless ``keys`` lists exactly ``names``, one parameter name per entry of theta; name the
-    known mistake (a mutant's keys) that gives the same list."""
+    """:func:`grader.checks.check_equal` of ``keys`` (as strings) with ``names``, one parameter name per
+    entry of theta, its name saying how long each list is, the layout and the first wrong entry."""
     if not isinstance(keys, (list, tuple, np.ndarray)):
         checks.fail(f"{call}: keys should be a list of names, one per entry of theta, got {type(keys).__name__}")
     keys = [str(key) for key in keys]
-    if keys == names:
-        return
     first = next((i for i, (a, b) in enumerate(zip(keys, names)) if a != b), min(len(keys), len(names)))
     got = repr(keys[first]) if first < len(keys) else "nothing (the list is too short)"
-    matches = [d for d, wrong in (mistakes.items() if mistakes is not None else ())
-               if isinstance(wrong, (list, tuple)) and [str(k) for k in wrong] == keys]
-    named = ("\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + ".") if matches else ""
-    checks.fail(f"{call}: keys has {len(keys)} names, expected {len(names)}, one per entry of theta "
-                f"({layout}); keys[{first}] is {got}, expected "
-                f"{names[first] if first < len(names) else 'nothing'!r}{named}")
+    checks.check_equal(keys, names, call=call, mistakes=mistakes, name=(
+        f"keys ({len(keys)} names, expected {len(names)}, one per entry of theta ({layout}); keys[{first}] is "
+        f"{got}, expected {names[first] if first < len(names) else 'nothing'!r})"))
 
 
 def scrambled(mapping: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -271,24 +228,6 @@ def student_cost(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, 
         return None
 
 
-def named_mistake(got: float, mistakes: Any, rtol: float, atol: float = 0.0) -> str:
-    """The sentence naming the known mistakes (registered mutants) whose value ``got`` equals, or "".
-
-    For the N-dimensional check give ``atol=1e-8``: differences that small are rounding noise, which
-    the same code reproduces only roughly in another process (matrix products round otherwise).
-    """
-    matches = []
-    for description, wrong in (mistakes.items() if mistakes is not None else ()):
-        try:
-            if np.isclose(got, float(wrong), rtol=rtol, atol=atol):
-                matches.append(description)
-        except (TypeError, ValueError):
-            continue
-    if not matches:
-        return ""
-    return "\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + "."
-
-
 def as_difference(got: Any, call: str) -> float:
     """The returned difference as a float, or a failure (the course insists on a number, not an array)."""
     if isinstance(got, bool) or not isinstance(got, (float, np.floating)):
@@ -303,7 +242,10 @@ def check_difference(got: Any, expected: float, *, call: str, rtol: float, mista
     """Pass when ``got`` is ``expected`` (the two-sided difference of the true cost) within ``rtol``,
     or is what a correct check gives on the student's own functions (``alternative()``, computed
     only when needed: those functions are graded by their own tests); otherwise fail, naming the
-    expected value and the known mistake ``got`` equals (``noise``: :func:`named_mistake`'s atol)."""
+    expected value and the known mistake ``got`` equals (within ``rtol`` and the absolute ``noise``:
+    give ``noise=1e-8`` for the N-dimensional check, whose differences that small are rounding noise
+    that the same code reproduces only roughly in another process, where matrix products round
+    otherwise)."""
     got = as_difference(got, call)
     if np.isclose(got, expected, rtol=rtol, atol=0.0):
         return got
@@ -313,7 +255,7 @@ def check_difference(got: Any, expected: float, *, call: str, rtol: float, mista
     own = "" if other is None or np.isclose(other, expected, rtol=rtol, atol=0.0) else (
         f"\nA correct check run on your own functions would give {other:.10g}: not that either.")
     checks.fail(f"{call}: the difference is {got:.10g}, expected {expected:.10g}{what} (rtol={rtol:g})"
-                f"{named_mistake(got, mistakes, rtol, noise)}{own}")
+                f"{mistakes.equal_to(got, rtol=rtol, atol=noise) if mistakes is not None else ''}{own}")
 
 
 def printed_verdict(printed: str) -> str:

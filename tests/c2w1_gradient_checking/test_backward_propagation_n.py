@@ -13,7 +13,7 @@ import pytest
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_gradient_checking.oracles import (
-    BACKWARD_N, GRADIENT_KEYS, check_array, course_test_case, random_network, tape_gradients, tf_forward)
+    BACKWARD_N, GRADIENT_KEYS, course_test_case, random_network, tape_gradients, tf_forward)
 
 ADVICE = {
     "dW2": " The course's notebook plants a bug here: dW2 = 1/m·dZ2·A1ᵀ, without the factor 2.",
@@ -23,8 +23,8 @@ ADVICE = {
 
 def _check(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray], what: str) -> None:
     _, cache = tf_forward(X, Y, parameters)
-    call = (f"backward_propagation_n(X, Y, cache) with X of shape {X.shape}, Y of shape {Y.shape} and the cache "
-            f"(Z1, A1, W1, b1, ..., W3, b3) of the forward pass ({what})")
+    call = checks.call("backward_propagation_n", X=X, Y=Y, cache=cache) + (
+        f" (Z1, A1, W1, b1, ..., W3, b3, from the forward pass; {what})")
     gradients = impl.backward_propagation_n(X, Y, cache)
     if not isinstance(gradients, dict):
         checks.fail(f"{call} should return a dict of gradients, got {type(gradients).__name__}")
@@ -36,8 +36,8 @@ def _check(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.nda
     for key in sorted(GRADIENT_KEYS, key=lambda k: (k[1] not in "Wb", -int(k[2]), k)):
         per_example = " (per example, as the course keeps it: m·∂J/∂" + key[1:] + ")" if key[1] in "ZA" else ""
         try:
-            check_array(gradients[key], expected[key], call=call, name=key + per_example, rtol=1e-7, atol=1e-12,
-                        mistakes=checks.known_mistakes(BACKWARD_N, X, Y, cache, pick=lambda out, k=key: out[k]))
+            checks.check_close(gradients[key], expected[key], call=call, name=key + per_example, rtol=1e-7, atol=1e-12,
+                               mistakes=checks.known_mistakes(BACKWARD_N, X, Y, cache, pick=lambda out, k=key: out[k]))
         except pytest.fail.Exception as err:
             if key in ADVICE:
                 checks.fail(str(err) + ADVICE[key])

@@ -9,19 +9,16 @@ from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_gradient_checking.oracles import (
-    TO_VECTOR, canonical_order, check_array, check_keys, course_test_case, describe_call, random_parameters, scrambled, stacked)
+    TO_VECTOR, canonical_order, check_keys, course_test_case, random_parameters, scrambled, stacked)
 
 
 def _check(impl: Any, parameters: dict[str, np.ndarray], what: str) -> None:
     L = len(parameters) // 2
-    call = describe_call("dictionary_to_vector", parameters=parameters) + f" ({what})"
-    result = impl.dictionary_to_vector(parameters)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        checks.fail(f"{call} should return a tuple (theta, keys), got {type(result).__name__}")
-    theta, keys = result
+    call = checks.call("dictionary_to_vector", parameters=parameters) + f" ({what})"
+    theta, keys = checks.unpack(impl.dictionary_to_vector(parameters), ("theta", "keys"), call=call)
     expected, names = stacked(parameters, canonical_order(L))
-    check_array(theta, expected, call=call, name="theta",
-                mistakes=checks.known_mistakes(TO_VECTOR, parameters, pick=lambda out: out[0]))
+    checks.check_close(theta, expected, call=call, name="theta", rtol=0.0, atol=0.0,
+                       mistakes=checks.known_mistakes(TO_VECTOR, parameters, pick=lambda out: out[0]))
     check_keys(keys, names, call=call, layout=" + ".join(f"[{k!r}] * {parameters[k].size}" for k in canonical_order(L)),
                mistakes=checks.known_mistakes(TO_VECTOR, parameters, pick=lambda out: out[1]))
 

@@ -8,15 +8,12 @@ import numpy as np
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_gradient_checking.oracles import (
-    CACHE_NAMES, FORWARD_N, course_test_case, describe_call, random_network, tf_forward)
+    CACHE_NAMES, FORWARD_N, course_test_case, random_network, tf_forward)
 
 
 def _check(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray], what: str) -> None:
-    call = describe_call("forward_propagation_n", X=X, Y=Y, parameters=parameters) + f" ({what})"
-    result = impl.forward_propagation_n(X, Y, parameters)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        checks.fail(f"{call} should return a tuple (cost, cache), got {type(result).__name__}")
-    cost, cache = result
+    call = checks.call("forward_propagation_n", X=X, Y=Y, parameters=parameters) + f" ({what})"
+    cost, cache = checks.unpack(impl.forward_propagation_n(X, Y, parameters), ("cost", "cache"), call=call)
     expected_cost, expected_cache = tf_forward(X, Y, parameters)
     # rtol 1e-9: the gradient check divides differences of this cost by 2e-7, so it must be float64.
     checks.check_scalar(cost, expected_cost, call=call, name="the cost", rtol=1e-9, mistakes=checks.known_mistakes(

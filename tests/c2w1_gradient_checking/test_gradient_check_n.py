@@ -18,7 +18,7 @@ import numpy as np
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w1_gradient_checking.oracles import (
     CHECK_N, COURSE_BUGGY_DIFFERENCE, COURSE_CORRECT_DIFFERENCE, FINE_MESSAGE, MISTAKE_MESSAGE, as_difference,
-    check_difference, course_buggy_gradients, course_difference_with, course_test_case, describe_call, named_mistake,
+    check_difference, course_buggy_gradients, course_difference_with, course_test_case,
     printed_verdict, random_network, student_cost, tape_gradients, tf_cost, two_sided_difference)
 
 
@@ -26,7 +26,7 @@ COURSE_SIZES = {"n_x": 4, "n1": 5, "n2": 3}
 
 
 def _call(parameters: dict, gradients: dict, X: np.ndarray, Y: np.ndarray, **kwargs: Any) -> str:
-    return describe_call("gradient_check_n", parameters=parameters, gradients=gradients, X=X, Y=Y, **kwargs)
+    return checks.call("gradient_check_n", parameters=parameters, gradients=gradients, X=X, Y=Y, **kwargs)
 
 
 def _check_against_loop(impl: Any, X: np.ndarray, Y: np.ndarray, parameters: dict, gradients: dict,
@@ -102,7 +102,7 @@ def test_gradient_check_n_reproduces_the_course(impl):
                 "and vector_to_dictionary: one of them is wrong (see its own tests).")
         mistakes = checks.known_mistakes(CHECK_N, parameters, buggy, X, Y, epsilon=1e-7)
         checks.fail(f"{call}: the difference is {got:.10g}, the course prints {COURSE_BUGGY_DIFFERENCE!r}"
-                    f"{advice}{named_mistake(got, mistakes, 1e-6, 1e-8)}")
+                    f"{advice}{mistakes.equal_to(got, rtol=1e-6, atol=1e-8)}")
     correct = tape_gradients(X, Y, parameters)
     call = _call(parameters, correct, X, Y, epsilon=1e-7) + " on the course's test case with the bugs fixed"
     got = as_difference(impl.gradient_check_n(parameters, correct, X, Y, epsilon=1e-7), call)

@@ -9,14 +9,14 @@ from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_gradient_checking.oracles import (
-    GRADIENTS_TO_VECTOR, canonical_order, check_array, course_test_case, describe_call, random_parameters, stacked, tape_gradients)
+    GRADIENTS_TO_VECTOR, canonical_order, course_test_case, random_parameters, stacked, tape_gradients)
 
 
 def _check(impl: Any, gradients: dict[str, np.ndarray], L: int, what: str) -> None:
-    call = describe_call("gradients_to_vector", gradients=gradients) + f" ({what})"
+    call = checks.call("gradients_to_vector", gradients=gradients) + f" ({what})"
     expected, _ = stacked(gradients, canonical_order(L, prefix="d"))
-    check_array(impl.gradients_to_vector(gradients), expected, call=call, name="the gradient vector",
-                mistakes=checks.known_mistakes(GRADIENTS_TO_VECTOR, gradients))
+    checks.check_close(impl.gradients_to_vector(gradients), expected, call=call, name="the gradient vector",
+                       rtol=0.0, atol=0.0, mistakes=checks.known_mistakes(GRADIENTS_TO_VECTOR, gradients))
 
 
 @graded(GRADIENTS_TO_VECTOR, points=1)

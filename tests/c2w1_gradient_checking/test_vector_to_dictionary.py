@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_gradient_checking.oracles import (
-    TO_DICTIONARY, canonical_order, check_array, course_test_case, random_parameters, scrambled, stacked)
+    TO_DICTIONARY, canonical_order, course_test_case, random_parameters, scrambled, stacked)
 
 
 def _check(impl: Any, parameters: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]], what: str) -> None:
@@ -21,8 +21,8 @@ def _check(impl: Any, parameters: dict[str, np.ndarray], shapes: dict[str, tuple
         got = sorted(map(str, result)) if isinstance(result, dict) else type(result).__name__
         checks.fail(f"{call} should return a dict with the keys {sorted(parameters)}, got {got}")
     for key in canonical_order(len(parameters) // 2):
-        check_array(result[key], parameters[key], call=call, name=key,
-                    mistakes=checks.known_mistakes(TO_DICTIONARY, theta, shapes, pick=lambda out, k=key: out[k]))
+        checks.check_close(result[key], parameters[key], call=call, name=key, rtol=0.0, atol=0.0,
+                           mistakes=checks.known_mistakes(TO_DICTIONARY, theta, shapes, pick=lambda out, k=key: out[k]))
 
 
 @graded(TO_DICTIONARY, points=1)

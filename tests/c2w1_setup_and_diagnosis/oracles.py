@@ -37,14 +37,6 @@ def labelled_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.normal(size=(n_x, m)), rng.permutation(m).reshape(1, m) + 100
 
 
-def unpack(result: Any, names: tuple[str, ...], call: str) -> tuple[Any, ...]:
-    """The student's tuple, or a failure that says what should have been returned."""
-    if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        got = f"a tuple of {len(result)}" if isinstance(result, (tuple, list)) else type(result).__name__
-        checks.fail(f"{call} should return a tuple ({', '.join(names)}), got {got}")
-    return tuple(result)
-
-
 def split_sizes(result: Any) -> list[int]:
     """(m_train, m_dev, m_test): the numbers of columns of X_train, X_dev and X_test."""
     return [int(np.shape(result[k])[1]) for k in (0, 2, 4)]
@@ -60,7 +52,7 @@ def sets_of(result: Any, X: np.ndarray, Y: np.ndarray, call: str) -> list[tuple[
     """The student's three (X_set, Y_set) pairs as float64 arrays of the right number of rows,
     each holding as many label columns as example columns."""
     arrays = [checks.to_array(part, call=call, name=name)
-              for part, name in zip(unpack(result, SPLIT_NAMES, call), SPLIT_NAMES)]
+              for part, name in zip(checks.unpack(result, SPLIT_NAMES, call=call), SPLIT_NAMES)]
     pairs = []
     for (X_set, Y_set), name in zip(zip(arrays[::2], arrays[1::2]), SET_NAMES):
         for array, rows, what in ((X_set, X.shape[0], "X"), (Y_set, Y.shape[0], "Y")):
@@ -159,19 +151,14 @@ def check_diagnosis(impl: Any, train_error: float, dev_error: float, **options: 
         checks.fail(f"{call} returned {got!r}; expected one of the four strings "
                     f"{', '.join(repr(d) for d in DIAGNOSES)}")
     expected = course_diagnosis(train_error, dev_error, **options)
-    if got == expected:
-        return
     bayes, tolerance = options.get("bayes_error", 0.0), options.get("tolerance", 0.05)
     bias, variance = train_error - bayes, dev_error - train_error
 
     def verdict(gap: float) -> str:
         return f"{'high: above' if gap > tolerance else 'low: not above'} the tolerance {tolerance:g}"
 
-    # Four possible answers: several known mistakes may give the same one, so name them all.
-    matches = [description for description, wrong in
-               checks.known_mistakes(DIAGNOSE, train_error, dev_error, **options).items() if wrong == got]
-    mistake = ("\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in matches) + "."
-               if matches else "")
-    checks.fail(f"{call} returned {got!r}, expected {expected!r}: avoidable bias = train - Bayes = "
-                f"{train_error:g} - {bayes:g} = {bias:.4g} ({verdict(bias)}); variance = dev - train = "
-                f"{dev_error:g} - {train_error:g} = {variance:.4g} ({verdict(variance)}){mistake}")
+    # Four possible answers: several known mistakes may give the same one; check_equal names them all.
+    checks.check_equal(got, expected, call=call, name=(
+        f"the diagnosis for avoidable bias = train - Bayes = {train_error:g} - {bayes:g} = {bias:.4g} "
+        f"({verdict(bias)}) and variance = dev - train = {dev_error:g} - {train_error:g} = {variance:.4g} "
+        f"({verdict(variance)})"), mistakes=checks.known_mistakes(DIAGNOSE, train_error, dev_error, **options))

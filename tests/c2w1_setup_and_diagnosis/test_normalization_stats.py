@@ -8,12 +8,12 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w1_setup_and_diagnosis.oracles import feature_data, keras_stats, unpack, STATS
+from tests.c2w1_setup_and_diagnosis.oracles import feature_data, keras_stats, STATS
 
 
 def _check_stats(impl, X_train: np.ndarray) -> None:
     call = checks.call("normalization_stats", X_train=X_train)
-    mu, sigma2 = unpack(impl.normalization_stats(X_train), ("mu", "sigma2"), call)
+    mu, sigma2 = checks.unpack(impl.normalization_stats(X_train), ("mu", "sigma2"), call=call)
     expected_mu, expected_sigma2 = keras_stats(X_train)
     for name, got, expected, pick in (("mu", mu, expected_mu, lambda out: out[0]),
                                       ("sigma2", sigma2, expected_sigma2, lambda out: out[1])):

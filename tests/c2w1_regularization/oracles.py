@@ -11,7 +11,6 @@ copied as the arrays the course prints; their expected outputs are the course's 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -213,29 +212,7 @@ def tf_plain_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> np.nda
 
 
 # ---------------------------------------------------------------------------------------------
-# Checks shared by the two backward passes.
-
-def describe(function: str, **arguments: Any) -> str:
-    """Like ``checks.call``, but a parameters dict reads as its network's sizes and a cache as its
-    length: ``forward_propagation_with_dropout(X, parameters, keep_prob=0.8, seed=4) with X of
-    shape (4, 9), parameters of a 4 -> 6 -> 5 -> 1 network``."""
-    names, details = [], []
-    for name, value in arguments.items():
-        shape = getattr(value, "shape", None)
-        if shape is not None and len(tuple(shape)) > 0:
-            names.append(name)
-            details.append(f"{name} of shape {tuple(shape)}")
-        elif isinstance(value, dict) and {"W1", "W2", "W3"} <= value.keys():
-            sizes = [np.shape(value["W1"])[1]] + [np.shape(value[f"W{l}"])[0] for l in (1, 2, 3)]
-            names.append(name)
-            details.append(f"{name} of a {' -> '.join(str(n) for n in sizes)} network")
-        elif isinstance(value, (tuple, list)):
-            names.append(name)
-            details.append(f"{name} a tuple of {len(value)} arrays")
-        else:
-            names.append(f"{name}={value!r}")
-    return f"{function}({', '.join(names)})" + (f" with {', '.join(details)}" if details else "")
-
+# The check shared by the two backward passes.
 
 def check_gradients(gradients: Any, expected: dict[str, np.ndarray], call: str, task: str, args: tuple,
                     keys: tuple[str, ...] = GRADIENT_KEYS, **tolerance: float) -> None:
@@ -251,15 +228,6 @@ def check_gradients(gradients: Any, expected: dict[str, np.ndarray], call: str, 
         checks.check_close(gradients[key], expected[key], call=call, name=f'gradients["{key}"]',
                            mistakes=checks.known_mistakes(task, *args, pick=lambda out, k=key: out[k]),
                            **tolerance)
-
-
-def unpack_cache(cache: Any, names: tuple[str, ...], call: str) -> dict[str, np.ndarray]:
-    """The cache as {name: float64 array}, or a failure that names the layout expected."""
-    if not isinstance(cache, (tuple, list)) or len(cache) != len(names):
-        size = f"length {len(cache)}" if isinstance(cache, (tuple, list)) else type(cache).__name__
-        checks.fail(f"{call}: the cache should be the tuple ({', '.join(names)}), {len(names)} arrays; "
-                    f"got {size}")
-    return {name: checks.to_array(value, call=call, name=f"{name} in the cache") for name, value in zip(names, cache)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,11 +313,3 @@ def flat_layers(model: keras.Model) -> list[keras.layers.Layer]:
         found += flat_layers(layer) if isinstance(layer, keras.Model) else [layer]
     return found
 
-
-def run_keras(call: str, what: str, run: Callable[[], Any], advice: str = "") -> Any:
-    """Run ``run()`` (a Keras call on the student's model); an exception becomes a clear failure."""
-    try:
-        return run()
-    except Exception as err:  # noqa: BLE001 - any Keras error is the student's model's
-        checks.fail(f"{call}: {what} raised {type(err).__name__}: {str(err)[:300]}"
-                    + (f"\n{advice}" if advice else ""))

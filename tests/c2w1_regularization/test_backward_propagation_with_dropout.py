@@ -6,7 +6,7 @@ import numpy as np
 
 from grader import checks, graded, mutant, rewrite
 from tests.c2w1_regularization.oracles import (BACKWARD_DROPOUT, COURSE_DROPOUT_DA, PRINTED, check_gradients,
-                                               course_dropout_backward_case, describe, random_masks,
+                                               course_dropout_backward_case, random_masks,
                                                random_problem, tape_backward)
 
 
@@ -15,7 +15,7 @@ def _problem(keep_prob: float, seed: int = 9):
     X, Y, parameters = random_problem(n_x=4, n1=6, n2=5, m=8, seed=seed)
     masks = random_masks(6, 5, 8, keep_prob, seed=seed + 1)
     cache, expected = tape_backward(X, Y, parameters, masks=masks, keep_prob=keep_prob)
-    call = describe("backward_propagation_with_dropout", X=X, Y=Y, cache=cache, keep_prob=keep_prob) + \
+    call = checks.call("backward_propagation_with_dropout", X=X, Y=Y, cache=cache, keep_prob=keep_prob) + \
         " (the cache of a forward pass with the masks D1 and D2 in it)"
     return X, Y, cache, expected, call
 
@@ -54,7 +54,7 @@ def test_backward_propagation_with_dropout_uses_the_masks_of_the_cache(impl):
 @graded(BACKWARD_DROPOUT, points=1)
 def test_backward_propagation_with_dropout_reproduces_the_course(impl):
     X, Y, cache = course_dropout_backward_case()
-    call = describe("backward_propagation_with_dropout", X=X, Y=Y, cache=cache, keep_prob=0.8) + \
+    call = checks.call("backward_propagation_with_dropout", X=X, Y=Y, cache=cache, keep_prob=0.8) + \
         " (the course's backward_propagation_with_dropout_test_case, boolean masks)"
     gradients = impl.backward_propagation_with_dropout(X, Y, cache, 0.8)
     check_gradients(gradients, {key: np.array(value) for key, value in COURSE_DROPOUT_DA.items()}, call,

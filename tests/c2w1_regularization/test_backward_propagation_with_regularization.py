@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from grader import graded, mutant, rewrite
+from grader import checks, graded, mutant, rewrite
 from tests.c2w1_regularization.oracles import (BACKWARD_L2, COURSE_DW, PRINTED, check_gradients, course_backward_case,
-                                               describe, random_problem, tape_backward)
+                                               random_problem, tape_backward)
 
 
 def _check_backward(impl, X, Y, parameters, lambd, keys=None) -> None:
     cache, expected = tape_backward(X, Y, parameters, lambd)
-    call = describe("backward_propagation_with_regularization", X=X, Y=Y, cache=cache, lambd=lambd) + \
+    call = checks.call("backward_propagation_with_regularization", X=X, Y=Y, cache=cache, lambd=lambd) + \
         " (the cache from the forward pass of the 3-layer network)"
     gradients = impl.backward_propagation_with_regularization(X, Y, cache, lambd)
     check_gradients(gradients, expected, call, BACKWARD_L2, (X, Y, cache, lambd),
@@ -38,7 +38,7 @@ def test_backward_propagation_with_regularization_weight_gradients_for_any_shape
 @graded(BACKWARD_L2, points=1)
 def test_backward_propagation_with_regularization_reproduces_the_course(impl):
     X, Y, cache = course_backward_case()
-    call = describe("backward_propagation_with_regularization", X=X, Y=Y, cache=cache, lambd=0.7) + \
+    call = checks.call("backward_propagation_with_regularization", X=X, Y=Y, cache=cache, lambd=0.7) + \
         " (the course's backward_propagation_with_regularization_test_case)"
     gradients = impl.backward_propagation_with_regularization(X, Y, cache, 0.7)
     check_gradients(gradients, {key: np.array(value) for key, value in COURSE_DW.items()}, call, BACKWARD_L2,

@@ -10,7 +10,7 @@ import numpy as np
 from grader import checks, graded, mutant
 from tests.c2w1_regularization.oracles import (BUILD, COURSE_Y, accuracy, course_dropout_forward_case, cross_entropy,
                                                dense_layers, fixed_initialisation, flat_layers, keras_l2_cost,
-                                               overfitting_data, run_keras, tf_plain_forward, train_full_batch)
+                                               overfitting_data, tf_plain_forward, train_full_batch)
 
 
 def _build(impl, n_features: int, hidden_units=(64, 32), l2: float = 1e-3, keep_prob: float = 0.8
@@ -114,11 +114,12 @@ def test_build_regularized_model_loss_is_the_course_cost_with_lambda_2m_l2(impl)
     l2 = lambd / (2 * m)
     model, call = _build(impl, 3, (2, 3), l2=l2, keep_prob=0.5)
     call += " with the weights of the course's network (kernels = W.T)"
-    run_keras(call, "model.set_weights(...) for a 3 -> 2 -> 3 -> 1 network", lambda: course_network(model))
+    checks.attempt(lambda: course_network(model), call=call,
+                   what="model.set_weights(...) for a 3 -> 2 -> 3 -> 1 network")
     A3 = tf_plain_forward(X, parameters)
     checks.check_close(model(X.T.astype("float32"), training=False), A3.T, rtol=1e-5, atol=1e-6,
                        call=call, name="model(X.T, training=False) (no dropout at test time, no rescaling)")
-    loss = run_keras(call, "its compiled loss", lambda: _loss_on_course_network(model))
+    loss = checks.attempt(lambda: _loss_on_course_network(model), call=call, what="its compiled loss")
     checks.check_scalar(loss, keras_l2_cost(A3, COURSE_Y, parameters, lambd), python_float=False, rtol=1e-5,
                         call=call + f", its compiled loss on the m = {m} examples",
                         name=f"the loss (the course's regularized cost with lambda = 2 * m * l2 = {lambd})",
@@ -132,7 +133,8 @@ def test_build_regularized_model_narrows_the_train_dev_gap(impl):
     for l2, keep_prob in ((0.0, 1.0), (0.05, 0.8)):
         model, call = _build(impl, 20, (64, 32), l2=l2, keep_prob=keep_prob)
         fixed_initialisation(model)
-        run_keras(call, "150 full-batch Adam steps on its loss", lambda: train_full_batch(model, X_train, y_train))
+        checks.attempt(lambda: train_full_batch(model, X_train, y_train), call=call,
+                       what="150 full-batch Adam steps on its loss")
         results[l2] = (cross_entropy(model, X_dev, y_dev) - cross_entropy(model, X_train, y_train),
                        accuracy(model, X_train, y_train) - accuracy(model, X_dev, y_dev), call)
     (plain, plain_accuracy, plain_call), (regularized, regularized_accuracy, call) = results[0.0], results[0.05]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w1_regularization.oracles import (COST, COURSE_COST, course_cost_case, describe, keras_l2_cost,
+from tests.c2w1_regularization.oracles import (COST, COURSE_COST, course_cost_case, keras_l2_cost,
                                                random_problem, tf_plain_forward)
 
 
 def _check_cost(impl, A3, Y, parameters, lambd, expected, **tolerance) -> None:
-    call = describe("compute_cost_with_regularization", A3=A3, Y=Y, parameters=parameters, lambd=lambd)
+    call = checks.call("compute_cost_with_regularization", A3=A3, Y=Y, parameters=parameters, lambd=lambd)
     cost = impl.compute_cost_with_regularization(A3, Y, parameters, lambd)
     checks.check_scalar(cost, expected, call=call, name="the cost",
                         mistakes=checks.known_mistakes(COST, A3, Y, parameters, lambd), **tolerance)

@@ -8,25 +8,26 @@ from scipy import stats
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w1_regularization.oracles import (COURSE_DROPOUT_A3, DROPOUT_CACHE_NAMES, FORWARD_DROPOUT, PRINTED,
-                                               course_dropout_forward_case, describe, random_problem, tf_dense,
-                                               tf_plain_forward, unpack_cache)
+                                               course_dropout_forward_case, random_problem, tf_dense,
+                                               tf_plain_forward)
 
 MASK_ADVICE = ("A mask is D = (np.random.RandomState(seed).rand(*A.shape) < keep_prob): each unit of each "
                "example is kept (1) with probability keep_prob and dropped (0) otherwise")
 
 
 def _call(X, parameters, keep_prob, seed) -> str:
-    return describe("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=keep_prob,
+    return checks.call("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=keep_prob,
                        seed=seed)
 
 
 def _forward(impl, X, parameters, keep_prob, seed) -> tuple[np.ndarray, dict[str, np.ndarray], str]:
     call = _call(X, parameters, keep_prob, seed)
     result = impl.forward_propagation_with_dropout(X, parameters, keep_prob, seed)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        checks.fail(f"{call} should return the tuple (A3, cache), got {type(result).__name__}")
-    A3 = checks.check_shape(result[0], (1, X.shape[1]), call=call, name="A3")
-    return A3, unpack_cache(result[1], DROPOUT_CACHE_NAMES, call), call
+    A3, cache = checks.unpack(result, ("A3", "cache"), call=call)
+    A3 = checks.check_shape(A3, (1, X.shape[1]), call=call, name="A3")
+    cache = checks.unpack(cache, DROPOUT_CACHE_NAMES, call=f"{call}, for its cache,")
+    return A3, {name: checks.to_array(value, call=call, name=f"{name} in the cache")
+                for name, value in zip(DROPOUT_CACHE_NAMES, cache)}, call
 
 
 def _mask(cache: dict[str, np.ndarray], name: str, shape: tuple[int, int], call: str) -> np.ndarray:
@@ -154,9 +155,10 @@ def test_forward_propagation_with_dropout_masks_come_from_the_seed(impl):
 @graded(FORWARD_DROPOUT, points=1)
 def test_forward_propagation_with_dropout_reproduces_the_course(impl):
     X, parameters = course_dropout_forward_case()
-    call = describe("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=0.7) + \
+    call = checks.call("forward_propagation_with_dropout", X=X, parameters=parameters, keep_prob=0.7) + \
         " (the course's forward_propagation_with_dropout_test_case, the default seed 1)"
-    A3, _ = impl.forward_propagation_with_dropout(X, parameters, keep_prob=0.7)
+    A3, _ = checks.unpack(impl.forward_propagation_with_dropout(X, parameters, keep_prob=0.7), ("A3", "cache"),
+                          call=call)
     checks.check_close(A3, COURSE_DROPOUT_A3, call=call + "; the masks come from np.random.RandomState(seed), "
                        "D1 drawn before D2 with rand(*A.shape)", name="A3",
                        mistakes=checks.known_mistakes(FORWARD_DROPOUT, X, parameters, keep_prob=0.7,

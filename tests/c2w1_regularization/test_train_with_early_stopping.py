@@ -28,9 +28,7 @@ def _train(impl, patience: int, max_epochs: int, batch_size: int = 32) -> tuple[
     call = call.replace("(", "(model, ", 1) + " (model: an unregularized network that overfits 80 noisy examples)"
     result = impl.train_with_early_stopping(_plain_model(), X_train, y_train, X_val, y_val, patience, max_epochs,
                                             batch_size)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        checks.fail(f"{call} should return the tuple (model, history), got {type(result).__name__}")
-    model, history = result
+    model, history = checks.unpack(result, ("model", "history"), call=call)
     if not isinstance(model, keras.Model):
         checks.fail(f"{call}: the first item returned should be the trained keras.Model, got {type(model).__name__}")
     try:

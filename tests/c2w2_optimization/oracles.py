@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from grader import checks
+from grader import checks, split_task
 
 TASK = "c2w2_optimization."
 
@@ -65,15 +65,6 @@ def zeros_state(parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {"d" + key: np.zeros(value.shape) for key, value in parameters.items()}
 
 
-def unpack(result: Any, names: Sequence[str], call: str) -> tuple[Any, ...]:
-    """``result`` as a tuple of len(names) items, or a failure naming the expected structure."""
-    if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        what = f"a {type(result).__name__} of {len(result)} items" if isinstance(result, (tuple, list)) \
-            else type(result).__name__
-        checks.fail(f"{call} should return a tuple ({', '.join(names)}), got {what}")
-    return tuple(result)
-
-
 def check_dict(value: Any, like: dict[str, np.ndarray], call: str, name: str,
                prefix: str = "") -> dict[str, np.ndarray]:
     """``value`` must be a dict with the key ``prefix + key`` for every key of ``like``, each entry
@@ -102,18 +93,39 @@ def check_dict_close(got: dict[str, np.ndarray], expected: dict[str, np.ndarray]
                            atol=atol, mistakes=None if mistakes is None else mistakes(key))
 
 
+def in_place_mistakes(task: str, *args: Any) -> checks.KnownMistakes:
+    """The known mistakes of ``task`` called with ``args``, each as (its result, whether it wrote into
+    the arrays of the dicts it was given): a failure about in-place changes names only the mistakes
+    that make them, not one that merely happens to return the right values on these inputs."""
+    name = split_task(task)[1]
+
+    def run(module: Any) -> tuple[Any, bool]:
+        copies = [{key: np.array(value) for key, value in arg.items()} if isinstance(arg, dict) else arg
+                  for arg in args]
+        result = getattr(module, name)(*copies)
+        changed = any(not np.array_equal(copy[key], arg[key]) for copy, arg in zip(copies, args)
+                      if isinstance(arg, dict) for key in arg)
+        return result, changed
+
+    return checks.known_mistakes(task, run=run)
+
+
 def fail_if_arguments_changed(seen: Any, call: str, result: Any, mistakes: checks.KnownMistakes,
                               **dicts: dict[str, np.ndarray]) -> None:
     """Fail when the call (which returned ``result``) wrote into one of the arrays of the dicts it
-    was given; the message names the known mistake that returns the same values, if any."""
+    was given; the message names the known in-place mistake (``mistakes`` from
+    :func:`in_place_mistakes`) that returns the same values, if any. The tolerance is tight, so that
+    an epsilon placed elsewhere (1e-8) does not pass for the right values."""
     for name, mapping in dicts.items():
         for key, array in mapping.items():
             if seen.changed(array):
+                named = mistakes.named(lambda value: value[1] and checks.same(value[0], result, rtol=1e-12,
+                                                                              atol=1e-14))
                 checks.fail(f'{call} changed {name}["{key}"] in place (an in-place `-=`, `*=` or `[...] =` '
                             "on an array it was given). Return new arrays, e.g. "
                             f'`parameters["W1"] = parameters["W1"] - learning_rate * ...`: the caller may '
                             "still hold the old arrays (the previous parameters, the gradients, the old v)"
-                            + which_mistake(mistakes, result, about="in-place"))
+                            + named)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,35 +251,8 @@ def steps_to_reach(step: Callable[[dict[str, np.ndarray], int], dict[str, np.nda
 
 
 # ---------------------------------------------------------------------------------------------
-# Naming a mistake in a structural failure
+# The initial states
 # ---------------------------------------------------------------------------------------------
-
-def same_value(a: Any, b: Any) -> bool:
-    """Whether two results (arrays, numbers, or lists / tuples / dicts of them) are equal."""
-    if isinstance(a, dict) or isinstance(b, dict):
-        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
-            same_value(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b)
-                and all(same_value(x, y) for x, y in zip(a, b)))
-    try:
-        x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-12, atol=1e-14, equal_nan=True))
-
-
-def which_mistake(mistakes: checks.KnownMistakes, got: Any, about: str = "") -> str:
-    """"\\nThis is exactly what <description> gives." for the first known mistake whose whole result
-    equals ``got`` (for failures that check_close cannot name: counts, keys, structure), or "".
-    With ``about``, only the mistakes whose description holds that text are candidates (for a
-    failure that is not about the values, where a mistake that happens to give the right values
-    here must not be named)."""
-    for description, value in mistakes.items():
-        if about in description and same_value(value, got):
-            return f"\nThis is exactly what {description} gives."
-    return ""
-
 
 def check_state_zeros(state: Any, parameters: dict[str, np.ndarray], call: str, name: str,
                       mistakes: checks.KnownMistakes) -> None:
@@ -276,34 +261,12 @@ def check_state_zeros(state: Any, parameters: dict[str, np.ndarray], call: str, 
     if not isinstance(state, dict) or sorted(map(str, state)) != expected_keys:
         found = sorted(map(str, state)) if isinstance(state, dict) else type(state).__name__
         checks.fail(f"{call}: {name} should be a dict with exactly the keys {expected_keys} (one per parameter, "
-                    f"the names of the gradients), got {found}" + which_mistake(mistakes, state))
+                    f"the names of the gradients), got {found}" + mistakes.equal_to(state))
     for key, value in parameters.items():
         array = checks.to_array(state["d" + key], call=call, name=f'{name}["d{key}"]')
         if array.shape != value.shape:
             checks.fail(f'{call}: {name}["d{key}"] has shape {array.shape}, expected {value.shape}, the shape of '
-                        f'parameters["{key}"]' + which_mistake(mistakes, state))
+                        f'parameters["{key}"]' + mistakes.equal_to(state))
         if np.any(array != 0):
             checks.fail(f'{call}: {name}["d{key}"] should be all zeros, got {array.ravel()[:4]}...'
-                        + which_mistake(mistakes, state))
-
-
-def describe_call(function: str, **arguments: Any) -> str:
-    """Like ``checks.call``, with dict arguments listed by name and the first dict's shapes spelled
-    out: ``update_parameters_with_gd(parameters, grads, learning_rate=0.1) with parameters W1 (4, 3),
-    b1 (4, 1) and grads with the matching keys dW1, db1``."""
-    plain = {name: value for name, value in arguments.items() if not isinstance(value, dict)}
-    described = checks.call(function, **plain)
-    head, _, tail = described.partition(")")
-    dict_names = [name for name, value in arguments.items() if isinstance(value, dict)]
-    if not dict_names:
-        return described
-    order = [name if isinstance(value, dict) else None for name, value in arguments.items()]
-    listed = iter(head[len(function) + 1:].split(", ") if plain else [])
-    args = ", ".join(name if name is not None else next(listed) for name in order)
-    first = arguments[dict_names[0]]
-    shapes = ", ".join(f"{key} {tuple(np.shape(value))}" for key, value in first.items())
-    text = f"{function}({args}) with {dict_names[0]} {shapes}"
-    if len(dict_names) > 1:
-        others = ", ".join(dict_names[1:])
-        text += f" and {others} with the matching keys {', '.join('d' + key for key in first)}"
-    return text + (tail.replace(" with ", "; ", 1) if tail else "")
+                        + mistakes.equal_to(state))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w2_optimization.oracles import TASK, ewm_oracle, seasonal_curve, temperatures, which_mistake
+from tests.c2w2_optimization.oracles import TASK, ewm_oracle, seasonal_curve, temperatures
 
 FUNCTION = TASK + "exponentially_weighted_average"
 BETAS = (0.9, 0.98, 0.5)
@@ -26,7 +26,7 @@ def _averages(impl, thetas: np.ndarray, beta: float, bias_correction: bool) -> n
     if shape != thetas.shape:
         checks.fail(f"{call}: the averages have shape {shape}, expected {thetas.shape}: one average v_t per "
                     "value θ_t, v_1..v_T (v_0 = 0 is where the recursion starts, not part of the result)"
-                    + which_mistake(mistakes, result))
+                    + mistakes.equal_to(result))
     checks.check_close(result, ewm_oracle(thetas, beta, bias_correction), call=call,
                        name="the averages (entry t - 1 is v_t, for t = 1..T)", rtol=1e-9, mistakes=mistakes)
     return checks.to_array(result, call=call)

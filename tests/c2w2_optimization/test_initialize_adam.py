@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant
-from tests.c2w2_optimization.oracles import TASK, describe_call, check_state_zeros, course_case, random_network, unpack
+from tests.c2w2_optimization.oracles import TASK, check_state_zeros, course_case, random_network
 
 FUNCTION = TASK + "initialize_adam"
 
 
 def _check(impl, parameters, call):
-    v, s = unpack(impl.initialize_adam(parameters), ("v", "s"), call)
+    v, s = checks.unpack(impl.initialize_adam(parameters), ("v", "s"), call=call)
     check_state_zeros(v, parameters, call, "v", checks.known_mistakes(FUNCTION, parameters, pick=lambda out: out[0]))
     check_state_zeros(s, parameters, call, "s", checks.known_mistakes(FUNCTION, parameters, pick=lambda out: out[1]))
 
@@ -19,13 +19,13 @@ def _check(impl, parameters, call):
 @graded(FUNCTION, points=2)
 def test_initialize_adam_gives_two_dicts_of_zeros_shaped_like_each_parameter(impl):
     parameters = random_network(0, (3, 4, 2, 1))
-    _check(impl, parameters, describe_call("initialize_adam", parameters=parameters) + " for layer sizes (3, 4, 2, 1)")
+    _check(impl, parameters, checks.call("initialize_adam", parameters=parameters) + " for layer sizes (3, 4, 2, 1)")
 
 
 @graded(FUNCTION, points=1)
 def test_initialize_adam_reproduces_the_course(impl):
     parameters, _ = course_case()  # W1 (2, 3), b1 (2, 1), W2 (3, 2), b2 (3, 1)
-    _check(impl, parameters, describe_call("initialize_adam", parameters=parameters) + " (the course's test case)")
+    _check(impl, parameters, checks.call("initialize_adam", parameters=parameters) + " (the course's test case)")
 
 
 @mutant(FUNCTION, "the parameters' keys W1, b1, ... instead of the course's dW1, db1, ...")

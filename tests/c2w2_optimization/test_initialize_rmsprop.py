@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant
-from tests.c2w2_optimization.oracles import TASK, describe_call, check_state_zeros, random_network
+from tests.c2w2_optimization.oracles import TASK, check_state_zeros, random_network
 
 FUNCTION = TASK + "initialize_rmsprop"
 
@@ -14,7 +14,7 @@ FUNCTION = TASK + "initialize_rmsprop"
 def test_initialize_rmsprop_gives_zeros_shaped_like_each_parameter(impl):
     for dims in [(3, 4, 2, 1), (5, 2)]:
         parameters = random_network(0, dims)
-        call = describe_call("initialize_rmsprop", parameters=parameters) + f" for layer sizes {dims}"
+        call = checks.call("initialize_rmsprop", parameters=parameters) + f" for layer sizes {dims}"
         check_state_zeros(impl.initialize_rmsprop(parameters), parameters, call, "s",
                           checks.known_mistakes(FUNCTION, parameters))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader import checks, graded, mutant
-from tests.c2w2_optimization.oracles import TASK, describe_call, check_state_zeros, random_network
+from tests.c2w2_optimization.oracles import TASK, check_state_zeros, random_network
 
 FUNCTION = TASK + "initialize_velocity"
 
@@ -13,7 +13,7 @@ FUNCTION = TASK + "initialize_velocity"
 @graded(FUNCTION, points=2)
 def test_initialize_velocity_gives_zeros_shaped_like_each_parameter(impl):
     parameters = random_network(0, (3, 4, 2, 1))
-    call = describe_call("initialize_velocity", parameters=parameters) + " for layer sizes (3, 4, 2, 1)"
+    call = checks.call("initialize_velocity", parameters=parameters) + " for layer sizes (3, 4, 2, 1)"
     check_state_zeros(impl.initialize_velocity(parameters), parameters, call, "v",
                       checks.known_mistakes(FUNCTION, parameters))
 
@@ -23,7 +23,7 @@ def test_initialize_velocity_reproduces_the_course(impl):
     # The course's initialize_velocity_test_case: W1 (3, 2), b1 (3, 1), W2 (3, 3), b2 (3, 1).
     rng = np.random.RandomState(1)
     parameters = {"W1": rng.randn(3, 2), "b1": rng.randn(3, 1), "W2": rng.randn(3, 3), "b2": rng.randn(3, 1)}
-    call = describe_call("initialize_velocity", parameters=parameters) + " (the course's test case)"
+    call = checks.call("initialize_velocity", parameters=parameters) + " (the course's test case)"
     check_state_zeros(impl.initialize_velocity(parameters), parameters, call, "v",
                       checks.known_mistakes(FUNCTION, parameters))
 

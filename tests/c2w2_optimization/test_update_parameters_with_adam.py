@@ -22,9 +22,9 @@ import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (
-    TASK, describe_call, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
-    fail_if_arguments_changed, gradient_descent_steps_on_bowl, keras_trajectory, random_grads,
-    random_network, steps_to_reach, unpack, zeros_state)
+    TASK, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
+    fail_if_arguments_changed, gradient_descent_steps_on_bowl, in_place_mistakes, keras_trajectory, random_grads,
+    random_network, steps_to_reach, zeros_state)
 
 FUNCTION = TASK + "update_parameters_with_adam"
 NAMES = ("parameters", "v", "s", "v_corrected", "s_corrected")
@@ -32,7 +32,7 @@ NAMES = ("parameters", "v", "s", "v_corrected", "s_corrected")
 
 def _step(impl, args, kwargs, call):
     parameters = args[0]
-    result = unpack(impl.update_parameters_with_adam(*args, **kwargs), NAMES, call)
+    result = checks.unpack(impl.update_parameters_with_adam(*args, **kwargs), NAMES, call=call)
     return [check_dict(result[0], parameters, call, "parameters")] + [
         check_dict(state, parameters, call, name, prefix="d") for name, state in zip(NAMES[1:], result[1:])]
 
@@ -63,7 +63,7 @@ def test_update_parameters_with_adam_matches_keras_adam(impl):
     for t in range(1, steps + 1):
         # Each step starts from the oracle's state after the previous one, with t = 1, 2, ...
         kwargs = {"learning_rate": alpha, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}
-        call = describe_call("update_parameters_with_adam", parameters=parameters, grads=grads[t - 1], v=v, s=s,
+        call = checks.call("update_parameters_with_adam", parameters=parameters, grads=grads[t - 1], v=v, s=s,
                            t=t, **kwargs) + f" (step {t} from v = s = 0)"
         args = (parameters, grads[t - 1], v, s, t)
         got = _step(impl, args, kwargs, call)
@@ -83,7 +83,7 @@ def test_update_parameters_with_adam_first_step_moves_each_weight_by_about_alpha
     parameters = random_network(7, (2, 3, 1))
     grads = random_grads(parameters, seed=8, steps=1, scale=5.0)[0]
     args = (parameters, grads, zeros_state(parameters), zeros_state(parameters), 1)
-    call = describe_call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=1) \
+    call = checks.call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=1) \
         + (" (the first step, from v = s = 0, with the default hyperparameters: each entry should move by "
            "learning_rate = 0.01 against its gradient's sign)")
     got = _step(impl, args, {}, call)
@@ -100,7 +100,7 @@ def test_update_parameters_with_adam_reproduces_the_course(impl):
     parameters, grads = course_case()
     kwargs = {"learning_rate": 0.02, "beta1": 0.8, "beta2": 0.888, "epsilon": 1e-2}
     args = (parameters, grads, zeros_state(parameters), zeros_state(parameters), 2)
-    call = describe_call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=2,
+    call = checks.call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=2,
                        **kwargs) + " (the course's test case)"
     got = _step(impl, args, kwargs, call)
     expected_v = {"W1": [-0.17557168, 0.00844275, 0.11656304], "W2": [-0.13674557, -0.02457805],
@@ -121,7 +121,7 @@ def test_update_parameters_with_adam_reproduces_the_course(impl):
     # The earlier notebook: W2 of shape (3, 3), t = 2 and the default hyperparameters.
     parameters, grads = course_case((3, 3))
     args = (parameters, grads, zeros_state(parameters), zeros_state(parameters), 2)
-    call = describe_call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=2) \
+    call = checks.call("update_parameters_with_adam", parameters=parameters, grads=grads, v=args[2], s=args[3], t=2) \
         + " (the earlier notebook's test case)"
     got = _step(impl, args, {}, call)
     expected = {"W1": [[1.63178673, -0.61919778, -0.53561312], [-1.08040999, 0.85796626, -2.29409733]],
@@ -145,8 +145,8 @@ def test_update_parameters_with_adam_beats_gradient_descent_on_an_elongated_bowl
     state = {"v": zeros_state(BOWL_START), "s": zeros_state(BOWL_START)}
 
     def step(parameters, t):
-        result = unpack(impl.update_parameters_with_adam(parameters, bowl_grads(parameters), state["v"], state["s"],
-                                                         t, 0.1), NAMES, call)
+        result = checks.unpack(impl.update_parameters_with_adam(parameters, bowl_grads(parameters), state["v"],
+                                                                state["s"], t, 0.1), NAMES, call=call)
         state["v"], state["s"] = result[1], result[2]
         return result[0]
 
@@ -161,10 +161,10 @@ def test_update_parameters_with_adam_leaves_its_arguments_unchanged(impl):
     grads = random_grads(parameters, seed=3, steps=1)[0]
     v = {key: 0.1 * value for key, value in random_grads(parameters, seed=4, steps=1)[0].items()}
     s = {key: value ** 2 for key, value in random_grads(parameters, seed=5, steps=1)[0].items()}
-    call = describe_call("update_parameters_with_adam", parameters=parameters, grads=grads, v=v, s=s, t=3)
+    call = checks.call("update_parameters_with_adam", parameters=parameters, grads=grads, v=v, s=s, t=3)
     with observe() as seen:
         result = impl.update_parameters_with_adam(parameters, grads, v, s, 3)
-    mistakes = checks.known_mistakes(FUNCTION, parameters, grads, v, s, 3)
+    mistakes = in_place_mistakes(FUNCTION, parameters, grads, v, s, 3)
     fail_if_arguments_changed(seen, call, result, mistakes, parameters=parameters, grads=grads, v=v, s=s)
 
 

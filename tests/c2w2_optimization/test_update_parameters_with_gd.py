@@ -9,9 +9,9 @@ from __future__ import annotations
 import keras
 
 from grader import checks, graded, mutant, observe, rewrite
-from tests.c2w2_optimization.oracles import (TASK, describe_call, check_dict, check_dict_close, course_case,
-                                             fail_if_arguments_changed, keras_trajectory, random_grads,
-                                             random_network)
+from tests.c2w2_optimization.oracles import (TASK, check_dict, check_dict_close, course_case,
+                                             fail_if_arguments_changed, in_place_mistakes, keras_trajectory,
+                                             random_grads, random_network)
 
 FUNCTION = TASK + "update_parameters_with_gd"
 
@@ -20,7 +20,7 @@ FUNCTION = TASK + "update_parameters_with_gd"
 def test_update_parameters_with_gd_matches_keras_sgd(impl):
     parameters = random_network(0, (3, 4, 2, 1))  # three layers: every layer must be updated
     grads = random_grads(parameters, seed=1, steps=1)[0]
-    call = describe_call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.1) \
+    call = checks.call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.1) \
         + " for a network of layer sizes (3, 4, 2, 1)"
     expected = keras_trajectory(keras.optimizers.SGD(learning_rate=0.1), parameters, [grads])[0]
     got = check_dict(impl.update_parameters_with_gd(parameters, grads, 0.1), parameters, call, "parameters")
@@ -31,7 +31,7 @@ def test_update_parameters_with_gd_matches_keras_sgd(impl):
 @graded(FUNCTION, points=1)
 def test_update_parameters_with_gd_reproduces_the_course(impl):
     parameters, grads = course_case()
-    call = describe_call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.01) \
+    call = checks.call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.01) \
         + " (the course's test case)"
     expected = {"W1": [[1.63312395, -0.61217855, -0.5339999], [-1.06196243, 0.85396039, -2.3105546]],
                 "b1": [[1.73978682], [-0.77021546]],
@@ -47,10 +47,10 @@ def test_update_parameters_with_gd_reproduces_the_course(impl):
 def test_update_parameters_with_gd_leaves_its_arguments_unchanged(impl):
     parameters = random_network(2)
     grads = random_grads(parameters, seed=3, steps=1)[0]
-    call = describe_call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.1)
+    call = checks.call("update_parameters_with_gd", parameters=parameters, grads=grads, learning_rate=0.1)
     with observe() as seen:
         result = impl.update_parameters_with_gd(parameters, grads, 0.1)
-    mistakes = checks.known_mistakes(FUNCTION, parameters, grads, 0.1)
+    mistakes = in_place_mistakes(FUNCTION, parameters, grads, 0.1)
     fail_if_arguments_changed(seen, call, result, mistakes, parameters=parameters, grads=grads)
 
 

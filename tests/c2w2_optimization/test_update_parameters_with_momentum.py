@@ -17,16 +17,16 @@ import keras
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (
-    TASK, describe_call, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
-    fail_if_arguments_changed, gradient_descent_steps_on_bowl, keras_trajectory, random_grads,
-    random_network, steps_to_reach, unpack, zeros_state)
+    TASK, BOWL_START, bowl_cost, bowl_grads, check_dict, check_dict_close, course_case, ewm_of_dicts,
+    fail_if_arguments_changed, gradient_descent_steps_on_bowl, in_place_mistakes, keras_trajectory, random_grads,
+    random_network, steps_to_reach, zeros_state)
 
 FUNCTION = TASK + "update_parameters_with_momentum"
 
 
 def _step(impl, parameters, grads, v, beta, learning_rate, call):
-    result = unpack(impl.update_parameters_with_momentum(parameters, grads, v, beta, learning_rate),
-                    ("parameters", "v"), call)
+    result = checks.unpack(impl.update_parameters_with_momentum(parameters, grads, v, beta, learning_rate),
+                           ("parameters", "v"), call=call)
     return (check_dict(result[0], parameters, call, "parameters"),
             check_dict(result[1], parameters, call, "v", prefix="d"))
 
@@ -47,7 +47,7 @@ def test_update_parameters_with_momentum_matches_keras_sgd_with_momentum(impl):
     for t in range(steps):
         # Each step starts from the oracle's state after the previous one, so that every step is
         # judged on its own (and a mistake is named on the very inputs it went wrong on).
-        call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads[t], v=v,
+        call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads[t], v=v,
                            beta=beta, learning_rate=alpha) + f" (step {t + 1} from v = 0)"
         args = (parameters, grads[t], v, beta, alpha)
         got_parameters, got_v = _step(impl, *args, call)
@@ -61,7 +61,7 @@ def test_update_parameters_with_momentum_matches_keras_sgd_with_momentum(impl):
 def test_update_parameters_with_momentum_reproduces_the_course(impl):
     parameters, grads = course_case()
     v = zeros_state(parameters)
-    call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
+    call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
                        learning_rate=0.01) + " (the course's test case)"
     args = (parameters, grads, v, 0.9, 0.01)
     got_parameters, got_v = _step(impl, *args, call)
@@ -91,8 +91,8 @@ def test_update_parameters_with_momentum_beats_gradient_descent_on_an_elongated_
     state = {"v": zeros_state(BOWL_START)}
 
     def step(parameters, t):
-        result = unpack(impl.update_parameters_with_momentum(parameters, bowl_grads(parameters), state["v"], 0.9, 0.1),
-                        ("parameters", "v"), call)
+        result = checks.unpack(impl.update_parameters_with_momentum(parameters, bowl_grads(parameters), state["v"],
+                                                                    0.9, 0.1), ("parameters", "v"), call=call)
         state["v"] = result[1]
         return result[0]
 
@@ -107,11 +107,11 @@ def test_update_parameters_with_momentum_leaves_its_arguments_unchanged(impl):
     parameters = random_network(2)
     grads = random_grads(parameters, seed=3, steps=1)[0]
     v = {key: 0.1 * value for key, value in random_grads(parameters, seed=4, steps=1)[0].items()}
-    call = describe_call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
+    call = checks.call("update_parameters_with_momentum", parameters=parameters, grads=grads, v=v, beta=0.9,
                        learning_rate=0.1)
     with observe() as seen:
         result = impl.update_parameters_with_momentum(parameters, grads, v, 0.9, 0.1)
-    mistakes = checks.known_mistakes(FUNCTION, parameters, grads, v, 0.9, 0.1)
+    mistakes = in_place_mistakes(FUNCTION, parameters, grads, v, 0.9, 0.1)
     fail_if_arguments_changed(seen, call, result, mistakes, parameters=parameters, grads=grads, v=v)
 
 

@@ -18,14 +18,14 @@ import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c2w2_optimization.oracles import (
-    TASK, describe_call, check_dict, check_dict_close, ewm_of_dicts, fail_if_arguments_changed, keras_trajectory,
-    random_grads, random_network, unpack, zeros_state)
+    TASK, check_dict, check_dict_close, ewm_of_dicts, fail_if_arguments_changed, in_place_mistakes, keras_trajectory,
+    random_grads, random_network, zeros_state)
 
 FUNCTION = TASK + "update_parameters_with_rmsprop"
 
 
 def _step(impl, args, kwargs, call):
-    result = unpack(impl.update_parameters_with_rmsprop(*args, **kwargs), ("parameters", "s"), call)
+    result = checks.unpack(impl.update_parameters_with_rmsprop(*args, **kwargs), ("parameters", "s"), call=call)
     parameters = args[0]
     return (check_dict(result[0], parameters, call, "parameters"),
             check_dict(result[1], parameters, call, "s", prefix="d"))
@@ -51,7 +51,7 @@ def test_update_parameters_with_rmsprop_matches_keras_rmsprop(impl):
     for t in range(steps):
         # Each step starts from the oracle's state after the previous one.
         kwargs = {"beta": beta, "learning_rate": alpha, "epsilon": 0.0}
-        call = describe_call("update_parameters_with_rmsprop", parameters=parameters, grads=grads[t], s=s,
+        call = checks.call("update_parameters_with_rmsprop", parameters=parameters, grads=grads[t], s=s,
                            **kwargs) + f" (step {t + 1} from s = 0)"
         args = (parameters, grads[t], s)
         got_parameters, got_s = _step(impl, args, kwargs, call)
@@ -66,7 +66,7 @@ def test_update_parameters_with_rmsprop_adds_epsilon_outside_the_root_with_the_d
     parameters = random_network(5, (2, 3, 1))
     grads = random_grads(parameters, seed=6, steps=1, scale=1e-6)[0]
     s = zeros_state(parameters)
-    call = describe_call("update_parameters_with_rmsprop", parameters=parameters, grads=grads, s=s) \
+    call = checks.call("update_parameters_with_rmsprop", parameters=parameters, grads=grads, s=s) \
         + " with gradients of about 1e-6 (the defaults beta=0.999, learning_rate=0.01, epsilon=1e-8)"
     args = (parameters, grads, s)
     got_parameters, got_s = _step(impl, args, {}, call)
@@ -82,10 +82,10 @@ def test_update_parameters_with_rmsprop_leaves_its_arguments_unchanged(impl):
     parameters = random_network(2)
     grads = random_grads(parameters, seed=3, steps=1)[0]
     s = {key: value ** 2 for key, value in random_grads(parameters, seed=4, steps=1)[0].items()}
-    call = describe_call("update_parameters_with_rmsprop", parameters=parameters, grads=grads, s=s)
+    call = checks.call("update_parameters_with_rmsprop", parameters=parameters, grads=grads, s=s)
     with observe() as seen:
         result = impl.update_parameters_with_rmsprop(parameters, grads, s)
-    mistakes = checks.known_mistakes(FUNCTION, parameters, grads, s)
+    mistakes = in_place_mistakes(FUNCTION, parameters, grads, s)
     fail_if_arguments_changed(seen, call, result, mistakes, parameters=parameters, grads=grads, s=s)
 
 

@@ -127,8 +127,7 @@ def same(a: Any, b: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
     if isinstance(a, dict) or isinstance(b, dict):
         return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
                 and all(same(a[k], b[k], rtol=rtol, atol=atol) for k in a))
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and (
-            any(isinstance(x, (dict, list, tuple, str)) for x in (*a, *b))):
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(same(x, y, rtol=rtol, atol=atol) for x, y in zip(a, b))
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a == b

@@ -13,27 +13,17 @@ from tests.c2w2_optimization.oracles import TASK
 FUNCTION = TASK + "random_mini_batches"
 
 
-def _by_name(result):
-    """The mini-batches as [{"X": mini_batch_X, "Y": mini_batch_Y}, ...], the form in which
-    ``checks.same`` compares them array by array (it reads a tuple of arrays as one array, which
-    fails when X and Y differ in shape); anything else as it is."""
-    if not isinstance(result, (list, tuple)):
-        return result
-    return [{"X": batch[0], "Y": batch[1]} if isinstance(batch, (list, tuple)) and len(batch) == 2 else batch
-            for batch in result]
-
-
 def _batches(result, count: int, call: str, mistakes: checks.KnownMistakes | None = None,
              ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The result as ``count`` (mini_batch_X, mini_batch_Y) pairs of arrays, or a failure (naming the
-    known mistake that gives the same mini-batches, if any: ``mistakes`` picks :func:`_by_name`)."""
+    known mistake that gives the same mini-batches, if any)."""
     if not isinstance(result, (list, tuple)):
         checks.fail(f"{call} should return a list of (mini_batch_X, mini_batch_Y) tuples, "
                     f"got {type(result).__name__}")
     if len(result) != count:
         checks.fail(f"{call} returned {len(result)} mini-batches, expected {count} = ceil(m / mini_batch_size): "
                     "every full mini-batch, then one smaller mini-batch with the examples left over (if any)"
-                    + (mistakes.equal_to(_by_name(result)) if mistakes is not None else ""))
+                    + (mistakes.equal_to(result) if mistakes is not None else ""))
     pairs = []
     for k, batch in enumerate(result):
         if not isinstance(batch, (list, tuple)) or len(batch) != 2:
@@ -65,7 +55,7 @@ def test_random_mini_batches_holds_every_example_once_with_its_label(impl, m, si
     X, Y = _labelled_examples(3, m, seed)
     call = checks.call("random_mini_batches", X=X, Y=Y, mini_batch_size=size, seed=seed)
     result = impl.random_mini_batches(X, Y, size, seed)
-    mistakes = checks.known_mistakes(FUNCTION, X, Y, size, seed, pick=_by_name)
+    mistakes = checks.known_mistakes(FUNCTION, X, Y, size, seed)
     batches = _batches(result, math.ceil(m / size), call, mistakes)
     for k, (mini_X, mini_Y) in enumerate(batches):
         width = size if k < len(batches) - 1 else m - size * (len(batches) - 1)
@@ -73,7 +63,7 @@ def test_random_mini_batches_holds_every_example_once_with_its_label(impl, m, si
         if mini_X.shape != (3, width) or mini_Y.shape != (1, width):
             checks.fail(f"{call}: mini-batch {k} has X of shape {mini_X.shape} and Y of shape {mini_Y.shape}, "
                         f"expected (3, {width}) and (1, {width}) ({what}; one example per column)"
-                        + mistakes.equal_to(_by_name(result)))
+                        + mistakes.equal_to(result))
         columns = mini_X[0].astype(int)
         if not (np.all(mini_X[0] == columns) and np.all((0 <= columns) & (columns < m))):
             checks.fail(f"{call}: mini-batch {k}'s X holds columns that are not columns of X (row 0 of "
@@ -109,7 +99,7 @@ def test_random_mini_batches_shuffles_from_its_own_seed(impl):
     if np.array_equal(order, np.arange(50)):
         checks.fail(f"{call}: the examples come back in their original order: shuffle the columns with one "
                     "permutation of range(m) before partitioning"
-                    + checks.known_mistakes(FUNCTION, X, Y, 50, 7, pick=_by_name).equal_to(_by_name(first_result)))
+                    + checks.known_mistakes(FUNCTION, X, Y, 50, 7).equal_to(first_result))
     if not np.array_equal(order, order_again):
         checks.fail(f"{call} twice gave different mini-batches: draw the permutation from "
                     "np.random.RandomState(seed), so that the same seed gives the same mini-batches")

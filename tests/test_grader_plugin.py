@@ -100,6 +100,20 @@ def test_audit_fails_on_a_mutant_that_cannot_be_built(toy: pytest.Pytester) -> N
     assert result.ret != 0
 
 
+def test_known_mistakes_name_the_mutant_a_student_wrote(toy: pytest.Pytester) -> None:
+    """The message is built from the registered mutant, on the grader's side, from the reference."""
+    toy.makepyfile(test_toy=TOY_TESTS.format(halve_mutant="floor division").replace(
+        'checks.check_scalar(impl.halve(3.0), 1.5, call="halve(3.0)")',
+        'checks.check_scalar(impl.halve(3.0), 1.5, call="halve(3.0)", mistakes=checks.known_mistakes("toy.halve", 3.0))'))
+    submission = toy.path / "student"
+    submission.mkdir()
+    (submission / "toy.py").write_text("def double(x):\n    return 2.0 * x\n\n\ndef halve(x):\n    return float(x // 2)\n")
+    result = toy.runpytest_subprocess(f"--impl={submission}")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*halve(3.0): the result is wrong: got 1, expected 1.5*",
+                                 "*This is exactly what floor division gives.*"])
+
+
 def test_audit_fails_when_a_fresh_stub_earns_points(toy: pytest.Pytester) -> None:
     weak_test = ('\n\n@graded("toy.halve")\ndef test_halve_is_callable(impl):\n'
                  '    assert callable(impl.halve)\n')
@@ -184,14 +198,28 @@ def test_checks_reject_objects_that_only_pretend_to_be_equal() -> None:
         checks.check_close(None, np.ones(3), call="f(x)")
 
 
+class _Mistakes(checks.KnownMistakes):
+    """Known mistakes with given values, in place of mutants built from a reference."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.values = values
+
+    def items(self):
+        yield from self.values.items()
+
+
 def test_check_close_names_the_index_and_the_likely_mistake() -> None:
     expected = np.array([[0.1, 0.7], [0.9, 0.3]])
     with pytest.raises(pytest.fail.Exception) as excinfo:
-        checks.check_close(expected.T, expected, call="softmax(Z)", name="A",
-                           mistakes={"softmax over the wrong axis": expected.T})
+        checks.check_close(expected.T, expected, call="softmax(Z)", name="A", mistakes=_Mistakes(
+            {"softmax over the wrong axis": expected.T, "something else": expected * 2,
+             "the transpose, said another way": expected.T.copy()}))
     message = str(excinfo.value)
     assert message.startswith("softmax(Z): A is wrong at index (0, 1): got 0.9, expected 0.7")
-    assert "This is exactly what softmax over the wrong axis gives." in message
+    assert message.endswith("\nThis is exactly what softmax over the wrong axis gives, and also what the "
+                            "transpose, said another way gives.")
+    with pytest.raises(pytest.fail.Exception, match="has shape .1, 4., expected .4,.\nThis is exactly what a row gives"):
+        checks.check_shape(np.ones((1, 4)), (4,), call="f(x)", mistakes=_Mistakes({"a row": np.ones((1, 4))}))
     with pytest.raises(pytest.fail.Exception, match=r"shape \(2, 3\), expected \(3, 2\) \(transposed\?\)"):
         checks.check_shape(np.zeros((2, 3)), (3, 2), call="f(x)")
 

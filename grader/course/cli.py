@@ -416,7 +416,8 @@ def command_check(args: argparse.Namespace) -> int:
             print(f"Next: write {todo.task} in exercises/{split_task(todo.task)[0]}.py, then "
                   f"`course check {todo.task}`")
         else:
-            upcoming = next_task(catalog(), status) if (STATE / "catalog.json").is_file() else None
+            upcoming = (next_task(catalog(), status)  # the student's next function, from their own status
+                        if args.impl is None and (STATE / "catalog.json").is_file() else None)
             print("All checked functions pass." + (
                 f" Next: {upcoming} {marks.dash} write it in exercises/{split_task(upcoming)[0]}.py, "
                 f"then `course check {upcoming}`" if upcoming else ""))

@@ -46,7 +46,7 @@ def run_suite(modules: tuple[str, ...]) -> tuple[float, int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is reported")
-    parser.add_argument("--target", type=float, default=120.0, help="seconds allowed for the whole suite")
+    parser.add_argument("--target", type=float, default=60.0, help="seconds allowed for the whole suite")
     args = parser.parse_args(argv)
     rows = []
     for label, modules in [*((m, (m,)) for m in MODULES), (f"all {len(MODULES)} modules", MODULES)]:

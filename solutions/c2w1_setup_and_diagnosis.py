@@ -11,13 +11,9 @@ so 98 % / 1 % / 1 % or less. The dev and test sets should come from the same dis
 A data set is often stored in order (all the cats, then all the non-cats; or by date), so the
 examples are shuffled before they are cut into three pieces, and X and Y are shuffled with *one*
 permutation: in the course's layout X has shape (n_x, m), one example per column, Y has shape
-(1, m), and column i of Y is the label of column i of X::
-
-    permutation = rng.permutation(m)          # one permutation for both
-    X_shuffled, Y_shuffled = X[:, permutation], Y[:, permutation]
-    m_train, m_dev = round(f_train * m), round(f_dev * m)    # the test set gets the rest
-
-so that every example lands in exactly one of the three sets.
+(1, m), and column i of Y is the label of column i of X. The shuffled columns are then cut into
+three consecutive pieces, round(f_train·m) for training, round(f_dev·m) for dev and the rest for
+test, so that every example lands in exactly one of the three sets.
 
 **Normalizing the inputs.** Features on very different scales (x1 from 1 to 1000, x2 from 0 to
 1) make the cost's contours long and thin, and gradient descent needs a small learning rate and

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import re
 import shutil
@@ -35,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 from grader import MUTANTS, mutants  # noqa: E402
 from grader.course.cli import graded_test_files  # noqa: E402
 from grader.stubgen import generate  # noqa: E402
-from grader.worker.loader import load_module  # noqa: E402
 
 
 def audit_missed() -> tuple[set[str], str]:
@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-j", "--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    for path in graded_test_files():
-        load_module(path.parent, path.stem)  # registers its mutants here too
+    for path in graded_test_files():  # registers their mutants here too
+        importlib.import_module(mutants.dotted_name(path))
     work = Path(tempfile.mkdtemp(prefix="route-agreement-"))
     submissions, out = work / "submissions", work / "graded"
     submissions.mkdir()

@@ -49,7 +49,7 @@ def use_solutions(folder: Path) -> None:
     _solutions = Path(folder)
 
 
-def _dotted_name(path: Path) -> str:
+def dotted_name(path: Path) -> str:
     """``tests/c2w3_softmax/oracles.py`` -> ``tests.c2w3_softmax.oracles`` (up the packages)."""
     parts = [] if path.name == "__init__.py" else [path.stem]
     folder = path.parent
@@ -74,7 +74,7 @@ def test_files(test_file: Path) -> list[Path]:
 
 def test_sources(test_file: Path) -> list[tuple[str, str, bool]]:
     """``(dotted name, source, is a package)`` of each of :func:`test_files`."""
-    return [(_dotted_name(p) or p.stem, p.read_text(), p.name == "__init__.py") for p in test_files(test_file)]
+    return [(dotted_name(p) or p.stem, p.read_text(), p.name == "__init__.py") for p in test_files(test_file)]
 
 
 def write_module(mutant: Mutant, solutions: Path, folder: Path) -> Path:

@@ -38,6 +38,13 @@ def check_against_keras_stack(impl, Ws, bs) -> None:
                        call=call, name="x @ W + b for 8 random inputs x (against the stack's outputs)")
 
 
+@graded(COLLAPSE, points=1)
+def test_collapse_linear_layers_square_layers_multiply_in_order(impl):
+    # Every layer 3 -> 3: W1 @ W2 @ W3 and W3 @ W2 @ W1 both fit, only the order of the layers is right.
+    Ws, bs = stack([3, 3, 3, 3], seed=60)
+    check_against_keras_stack(impl, Ws, bs)
+
+
 @graded(COLLAPSE, points=2)
 def test_collapse_linear_layers_matches_the_keras_stack(impl):
     Ws, bs = stack([4, 6, 3, 2], seed=40)
@@ -48,13 +55,6 @@ def test_collapse_linear_layers_matches_the_keras_stack(impl):
 def test_collapse_linear_layers_two_layers(impl):
     # a·W1 + b1 then a·W2 + b2: the bias b1 goes through W2 as well.
     Ws, bs = stack([3, 2, 4], seed=50)
-    check_against_keras_stack(impl, Ws, bs)
-
-
-@graded(COLLAPSE, points=1)
-def test_collapse_linear_layers_square_layers_multiply_in_order(impl):
-    # Every layer 3 -> 3: W1 @ W2 @ W3 and W3 @ W2 @ W1 both fit, only the order of the layers is right.
-    Ws, bs = stack([3, 3, 3, 3], seed=60)
     check_against_keras_stack(impl, Ws, bs)
 
 

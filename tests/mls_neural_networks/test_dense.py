@@ -16,6 +16,14 @@ def check_dense(impl, x, W, b, g, expected, **tolerance) -> None:
                        mistakes=checks.known_mistakes(DENSE, x, W, b, g), **tolerance)
 
 
+@graded(DENSE, points=1)
+def test_dense_square_weights_use_the_columns_of_W(impl):
+    # n_in == n_units: W and W.T both fit, only the columns W[:, j] give Keras' answer.
+    W, b = random_layer(3, 3, seed=3)
+    x = random_inputs((3,), seed=3)
+    check_dense(impl, x, W, b, SIGMOID, keras_dense(x, W, b, SIGMOID))
+
+
 @graded(DENSE, points=2)
 def test_dense_matches_keras_dense(impl):
     # Keras' Dense(n_units) with kernel W and bias b, on the example as a batch of one.
@@ -23,14 +31,6 @@ def test_dense_matches_keras_dense(impl):
         W, b = random_layer(n_in, n_units, seed)
         x = random_inputs((n_in,), seed)
         check_dense(impl, x, W, b, g, keras_dense(x, W, b, g))
-
-
-@graded(DENSE, points=1)
-def test_dense_square_weights_use_the_columns_of_W(impl):
-    # n_in == n_units: W and W.T both fit, only the columns W[:, j] give Keras' answer.
-    W, b = random_layer(3, 3, seed=3)
-    x = random_inputs((3,), seed=3)
-    check_dense(impl, x, W, b, SIGMOID, keras_dense(x, W, b, SIGMOID))
 
 
 @graded(DENSE, points=1)

@@ -17,6 +17,15 @@ def check_dense_vectorized(impl, A_in, W, B, g, expected, **tolerance) -> None:
                        mistakes=checks.known_mistakes(DENSE_VECTORIZED, A_in, W, B, g), **tolerance)
 
 
+@graded(DENSE_VECTORIZED, points=1)
+def test_dense_vectorized_square_batch_adds_one_bias_per_unit(impl):
+    # m == n_in == n_units: every transpose and every broadcast fits, only the right one is right.
+    W, b = random_layer(3, 3, seed=5)
+    A_in = random_inputs((3, 3), seed=5)
+    check_dense_vectorized(impl, A_in, W, b[None, :], RELU, keras_forward([(W, b, RELU)], A_in))
+    check_dense_vectorized(impl, A_in, W, b, SIGMOID, keras_forward([(W, b, SIGMOID)], A_in))
+
+
 @graded(DENSE_VECTORIZED, points=2)
 def test_dense_vectorized_matches_keras_dense(impl):
     # m, n_in and n_units all differ, so a transposed operand cannot slip through; B is (1, n_units).
@@ -31,15 +40,6 @@ def test_dense_vectorized_accepts_a_bias_vector(impl):
     # B of shape (n_units,) (Keras' own bias shape) broadcasts over the rows exactly as (1, n_units).
     W, b = random_layer(3, 4, seed=4)
     A_in = random_inputs((5, 3), seed=4)
-    check_dense_vectorized(impl, A_in, W, b, SIGMOID, keras_forward([(W, b, SIGMOID)], A_in))
-
-
-@graded(DENSE_VECTORIZED, points=1)
-def test_dense_vectorized_square_batch_adds_one_bias_per_unit(impl):
-    # m == n_in == n_units: every transpose and every broadcast fits, only the right one is right.
-    W, b = random_layer(3, 3, seed=5)
-    A_in = random_inputs((3, 3), seed=5)
-    check_dense_vectorized(impl, A_in, W, b[None, :], RELU, keras_forward([(W, b, RELU)], A_in))
     check_dense_vectorized(impl, A_in, W, b, SIGMOID, keras_forward([(W, b, SIGMOID)], A_in))
 
 

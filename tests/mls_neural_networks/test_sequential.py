@@ -22,6 +22,14 @@ def run_sequential(impl, x, layers, expected, name="the output", **tolerance) ->
                               mistakes=checks.known_mistakes(SEQUENTIAL, x, layers), **tolerance)
 
 
+@graded(SEQUENTIAL, points=1)
+def test_sequential_square_layers_in_order(impl):
+    # Every layer 3 -> 3, each with its own activation: any order (or count) of layers fits, one is right.
+    layers = network([3, 3, 3, 3], [SIGMOID, LINEAR, RELU], seed=30)
+    X = random_inputs((4, 3), seed=30)
+    run_sequential(impl, X, layers, keras_forward(layers, X))
+
+
 @graded(SEQUENTIAL, points=2)
 def test_sequential_matches_keras_sequential(impl):
     # keras.Sequential of Dense layers 4 -> 5 -> 3 -> 2 with the same kernels, biases and activations.
@@ -36,14 +44,6 @@ def test_sequential_on_one_example(impl):
     layers = network([3, 4, 2], [SIGMOID, RELU], seed=20)
     x = random_inputs((3,), seed=20)
     run_sequential(impl, x, layers, keras_forward(layers, x[None, :])[0])
-
-
-@graded(SEQUENTIAL, points=1)
-def test_sequential_square_layers_in_order(impl):
-    # Every layer 3 -> 3, each with its own activation: any order (or count) of layers fits, one is right.
-    layers = network([3, 3, 3, 3], [SIGMOID, LINEAR, RELU], seed=30)
-    X = random_inputs((4, 3), seed=30)
-    run_sequential(impl, X, layers, keras_forward(layers, X))
 
 
 @graded(SEQUENTIAL, points=2)

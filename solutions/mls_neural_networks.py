@@ -19,7 +19,7 @@ so ``layer.set_weights([W, b])`` makes a Keras layer compute what your NumPy lay
 takes the whole input vector, computes z_j = w_j · a_in + b_j with its own weight column
 w_j = W[:, j], and outputs a_j = g(z_j). A *dense* layer is n_units such units side by side, each
 seeing every input; its output a_out = [a_1, ..., a_n_units] is the next layer's input. The
-superscript [l] numbers layers: a[l] = g(W[l], a[l-1], b[l]) in the course's shorthand, with
+superscript [l] numbers layers, as in the course's a_j[l] = g(w_j[l] · a[l-1] + b_j[l]), with
 a[0] = x. Written unit by unit, the layer is a loop over the columns of W.
 
 **Vectorised.** The m examples of a batch are the rows of A_in, and the dot products of every
@@ -94,7 +94,8 @@ def _check_layer(A_in: Any, W: Any, b: Any, g: Any, *, batch: bool, bias: str = 
         raise ValueError(f"the input has {A_in.shape[-1]} features but W has {n_in} rows (n_in). "
                          f"Received: {'A_in' if batch else 'a_in'}.shape={A_in.shape}, W.shape={W.shape}")
     if b.shape not in ((n_units,), (1, n_units)):
-        raise ValueError(f"{bias} must hold one bias per unit, shape ({n_units},) for W of shape {W.shape}. "
+        shapes = f"({n_units},) or (1, {n_units})" if batch else f"({n_units},)"
+        raise ValueError(f"{bias} must hold one bias per unit, shape {shapes} for W of shape {W.shape}. "
                          f"Received: {bias}.shape={b.shape}")
     return A_in, W, b
 
@@ -160,7 +161,8 @@ def dense_vectorized(A_in: np.ndarray, W: np.ndarray, B: np.ndarray, g: Activati
     ``keras.layers.Dense(n_units, activation=g)`` with kernel W and bias B, called on the batch.
 
     Args:
-        A_in: m examples, one per row, shape (m, n_in) (a single example (n_in,) gives (n_units,)).
+        A_in: m examples, one per row, shape (m, n_in) (one example (n_in,) with B of shape
+            (n_units,) gives (n_units,)).
         W: weights, shape (n_in, n_units).
         B: biases, shape (1, n_units) or (n_units,).
         g: the activation, a callable applied elementwise to an array.

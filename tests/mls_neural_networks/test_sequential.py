@@ -84,3 +84,12 @@ def sequential_hidden_layers_linear(ref):
             a = a @ W_l + b_l
         return g(a @ W + b)
     return sequential
+
+
+@mutant(SEQUENTIAL, "every layer applied to the input x instead of the previous layer's output")
+def sequential_always_from_x(ref):
+    def sequential(x, layers):
+        for W, b, g in layers:
+            a = ref.dense_vectorized(x, W, b, g)
+        return a
+    return sequential

@@ -19,6 +19,8 @@ by m; dW and db are the tape's gradients of J as they are.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +29,7 @@ import numpy as np
 import tensorflow as tf
 from scipy import stats
 
-from grader import checks
+from grader import checks, split_task
 
 TASK = "c1w4_deep_network."
 INIT = TASK + "initialize_parameters_deep"
@@ -398,3 +400,32 @@ def variance_bounds(N: int, k: int) -> tuple[float, float]:
     1 - ALPHA/k: sum(W²)/σ² is chi-square with N degrees of freedom (the mean 0 is known)."""
     a = ALPHA / k
     return stats.chi2.ppf(a / 2, N) / N, stats.chi2.isf(a / 2, N) / N
+
+
+def effect_mistakes(task: str, *args: Any, **kwargs: Any) -> checks.KnownMistakes:
+    """The known mistakes of ``task`` called with (copies of) ``args``, each as what the call did
+    besides returning: ``{"printed": str, "numpy_global_random": bool, "changed_arguments": bool}``.
+    A failure about a side effect names only the mistakes that have it (``mistakes.named(lambda
+    effects: effects["printed"] != "")``), not one that merely returns the same values."""
+    name = split_task(task)[1]
+
+    def copy(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: np.array(item) for key, item in value.items()}
+        return np.array(value) if isinstance(value, np.ndarray) else value
+
+    def run(module: Any) -> dict[str, Any]:
+        copies = [copy(arg) for arg in args]
+        state = np.random.get_state()
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                getattr(module, name)(*copies, **kwargs)
+            after = np.random.get_state()
+            global_random = not (np.array_equal(state[1], after[1]) and state[2:] == after[2:])
+        finally:
+            np.random.set_state(state)
+        changed = any(not checks.same(c, a, rtol=0, atol=0) for c, a in zip(copies, args))
+        return {"printed": out.getvalue(), "numpy_global_random": global_random, "changed_arguments": changed}
+
+    return checks.known_mistakes(task, run=run)

@@ -11,8 +11,15 @@ from tests.c1w4_deep_network.oracles import COST, COURSE_COST, COURSE_COST_AL, C
 
 def check_cost(impl, AL, Y, expected, note="", **tolerance):
     call = checks.call("compute_cost", AL=AL, Y=Y) + note
-    checks.check_scalar(impl.compute_cost(AL, Y), expected, call=call, name="the cost",
-                        mistakes=checks.known_mistakes(COST, AL, Y), **tolerance)
+    cost = impl.compute_cost(AL, Y)
+    mistakes = checks.known_mistakes(COST, AL, Y)
+    if not isinstance(cost, float):
+        shape = np.shape(cost) if hasattr(cost, "shape") else None
+        named = mistakes.named(lambda value: not isinstance(value, float) and np.shape(value) == shape)
+        checks.fail(f"{call}: the cost should be a Python float, got {type(cost).__name__}"
+                    f"{f' of shape {shape}' if shape is not None else ''} (use float(...) on a NumPy scalar or a "
+                    f"(1, 1) array){named}")
+    checks.check_scalar(cost, expected, call=call, name="the cost", mistakes=mistakes, **tolerance)
 
 
 @graded(COST, points=2)

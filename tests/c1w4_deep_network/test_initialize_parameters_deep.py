@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, observe, rewrite
-from tests.c1w4_deep_network.oracles import (COURSE_INIT_5_4_3, INIT, PRINTED, check_arrays, check_keys, describe,
+from tests.c1w4_deep_network.oracles import (COURSE_INIT_5_4_3, INIT, PRINTED, check_arrays, check_keys, describe, effect_mistakes,
                                              parameter_keys, variance_bounds)
 
 NAME = "initialize_parameters_deep"
@@ -86,7 +86,8 @@ def test_initialize_parameters_deep_is_reproducible_from_a_local_seed(impl):
     if seen.numpy_global_random:
         checks.fail(f"{call} used NumPy's global random state (np.random.seed, np.random.randn, ...), which changes "
                     "everyone else's random numbers: draw from rng = np.random.RandomState(seed), rng.randn(...), "
-                    "the same numbers as the course's")
+                    "the same numbers as the course's"
+                    + effect_mistakes(INIT, layer_dims, seed=3).named(lambda effects: effects["numpy_global_random"]))
     if not checks.same(first, default, rtol=0, atol=0):
         checks.fail(f"{default_call} and {call} differ: the default seed is the course's, 3 "
                     "(keep the signature initialize_parameters_deep(layer_dims, seed=3))")

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, observe, rewrite
 from tests.c1w4_deep_network.oracles import (COURSE_UPDATED, PRINTED, UPDATE, check_arrays, check_keys,
-                                             course_update_case, keras_sgd_step, parameter_keys, random_network,
+                                             course_update_case, effect_mistakes, keras_sgd_step, parameter_keys, random_network,
                                              tape_network_gradients)
 
 NAME = "update_parameters"
@@ -56,9 +56,10 @@ def test_update_parameters_leaves_params_unchanged(impl):
         impl.update_parameters(params, grads, 0.1)
     changed = [key for key, value in params.items() if seen.changed(value)]
     if changed:
+        named = effect_mistakes(UPDATE, params, grads, 0.1).named(lambda effects: effects["changed_arguments"])
         checks.fail(f"{call} changed the arrays {changed} of params in place (W -= ...): the course returns new "
                     "arrays, parameters[key] = parameters[key] - learning_rate * grads['d' + key], on a copy of the "
-                    "dict, so that the caller's parameters stay as they were")
+                    "dict, so that the caller's parameters stay as they were" + named)
 
 
 @mutant(UPDATE, "adding the gradient (W + learning_rate·dW) instead of subtracting it")

@@ -101,13 +101,6 @@ COURSE_NN_MODEL = {  # nn_model(X, Y, 4, num_iterations=10000): its np.random.se
     "W2": [[1.82196893, 3.09657075, -2.98193564, 3.19946508]],
     "b2": [[0.21344644]],
 }
-COURSE_NN_MODEL_SEED_2 = {  # the earlier notebook, whose initialize_parameters seeded 2 itself
-    "W1": [[-0.65848169, 1.21866811], [-0.76204273, 1.39377573], [0.5792005, -1.10397703],
-           [0.76773391, -1.41477129]],
-    "b1": [[0.287592], [0.3511264], [-0.2431246], [-0.35772805]],
-    "W2": [[-2.45566237, -3.27042274, 2.00784958, 3.36773273]],
-    "b2": [[0.20459656]],
-}
 COURSE_FIRST_COST_LINE = "Cost after iteration 0: 0.693198"  # nn_model's first printed line
 COURSE_PREDICTIONS = [[True, False, True]]  # predict_test_case: mean 0.666666666667
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from grader import checks, graded, mutant, rewrite
-from tests.c1w3_shallow_network.oracles import (CACHE_NAMES, COURSE_FORWARD, COURSE_FORWARD_MEANS, FORWARD, PRINTED,
+from tests.c1w3_shallow_network.oracles import (CACHE_NAMES, COURSE_FORWARD, COURSE_FORWARD_MEANS, FORWARD,
                                                 check_arrays, course_arrays, course_forward_case, random_problem,
                                                 tf_forward)
 

@@ -89,7 +89,9 @@ def test_initialize_parameters_is_reproducible_from_a_local_seed(impl):
             checks.fail(f"{default_call} and {two_call} gave different {key}: the default seed is 2, the "
                         "course's (keep the signature initialize_parameters(n_x, n_h, n_y, seed=2))")
     if checks.same(first["W1"], other["W1"]):
-        checks.fail(f"{call} and {other_call} gave the same W1: the seed is ignored")
+        named = checks.known_mistakes(INIT, 3, 5, 2, seed=8, pick=lambda out: out["W1"]).equal_to(other["W1"])
+        checks.fail(f"{call} and {other_call} gave the same W1: the seed is ignored (create the generator "
+                    f"with np.random.RandomState(seed), not a fixed number){named}")
 
 
 @mutant(INIT, "randn × 1 instead of randn × 0.01 (large weights that saturate tanh)")

@@ -16,7 +16,8 @@ def check_predict(impl, parameters, X, expected: np.ndarray, note: str = "") -> 
                        mistakes=checks.known_mistakes(PREDICT, parameters, X))
     dtype = np.asarray(predictions).dtype
     if dtype != np.bool_:
-        named = checks.known_mistakes(PREDICT, parameters, X).named(lambda value: np.asarray(value).dtype == dtype)
+        named = checks.known_mistakes(PREDICT, parameters, X).named(  # the same values and the same dtype
+            lambda value: np.asarray(value).dtype == dtype and checks.same(value, predictions, rtol=0.0, atol=0.0))
         checks.fail(f"{call}: the predictions have the right values but dtype {dtype}, expected booleans "
                     f"(the array A2 > 0.5 itself, True for blue){named}")
 

@@ -57,10 +57,14 @@ def linear_backward_db_flat(ref):
     return rewrite(ref, NAME, "np.sum(dZ, axis=1, keepdims=True)", "np.sum(dZ, axis=1)")
 
 
-@mutant(LINEAR_BACKWARD, "dW and db without the 1/m")
-def linear_backward_no_mean(ref):
-    return rewrite(ref, NAME, "np.dot(dZ, A_prev.T) / m\n    db = np.sum(dZ, axis=1, keepdims=True) / m",
-                   "np.dot(dZ, A_prev.T)\n    db = np.sum(dZ, axis=1, keepdims=True)")
+@mutant(LINEAR_BACKWARD, "dW without the 1/m (dZ·A_prevᵀ summed, not averaged, over the examples)")
+def linear_backward_dw_no_mean(ref):
+    return rewrite(ref, NAME, "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(dZ, A_prev.T)")
+
+
+@mutant(LINEAR_BACKWARD, "db without the 1/m (the sum of dZ, not its mean over the examples)")
+def linear_backward_db_no_mean(ref):
+    return rewrite(ref, NAME, "db = np.sum(dZ, axis=1, keepdims=True) / m", "db = np.sum(dZ, axis=1, keepdims=True)")
 
 
 @mutant(LINEAR_BACKWARD, "db summed over the units (axis=0) instead of over the examples")

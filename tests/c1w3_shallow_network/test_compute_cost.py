@@ -12,8 +12,12 @@ from tests.c1w3_shallow_network.oracles import COST, COURSE_COST, COURSE_COST_5,
 
 def check_cost(impl, A2, Y, expected: float, note: str = "", **tolerance: float) -> None:
     call = checks.call("compute_cost", A2=A2, Y=Y) + note
-    checks.check_scalar(impl.compute_cost(A2, Y), expected, call=call, name="the cost", **tolerance,
-                        mistakes=checks.known_mistakes(COST, A2, Y))
+    cost, mistakes = impl.compute_cost(A2, Y), checks.known_mistakes(COST, A2, Y)
+    if not isinstance(cost, float) and cost is not None:
+        named = mistakes.named(lambda value: not isinstance(value, float) and np.shape(value) == np.shape(cost))
+        checks.fail(f"{call}: the cost should be a Python float, got {type(cost).__name__} of shape "
+                    f"{np.shape(cost)} (the course's cost is float(...) of the sum){named}")
+    checks.check_scalar(cost, expected, call=call, name="the cost", mistakes=mistakes, **tolerance)
 
 
 def sklearn_cost(A2: np.ndarray, Y: np.ndarray) -> float:

@@ -54,7 +54,7 @@ def test_initialize_parameters_draws_weights_of_standard_deviation_0_01(impl):
     # W1 (60, 50) and W2 (40, 60): k = 5400 independent N(0, 0.01²) draws, so sum(w²) / 0.01² is
     # chi-square with k degrees of freedom. A correct initialisation leaves the two-sided interval
     # between its 2.5e-7 and 1 - 2.5e-7 quantiles with probability 5e-7 <= 1e-6; there the sample
-    # standard deviation lies within about ±7 % of 0.01, far from 1 (no × 0.01) or 0.1.
+    # standard deviation lies within about ±5 % of 0.01 (0.00952 to 0.01049), far from 1 (no × 0.01).
     n_x, n_h, n_y = 50, 60, 40
     parameters, call = initialize(impl, n_x, n_h, n_y, seed=0)
     check_shapes_and_zero_biases(parameters, n_x, n_h, n_y, call)

@@ -168,8 +168,9 @@ def _check_parameters(parameters: Any, n_x: int | None = None) -> list[tuple[np.
         n_prev = W.shape[1] if n_prev is None else n_prev
         n = b.shape[0] if b.shape[1] == 1 else W.shape[0]
         if W.shape != (n, n_prev):
-            raise ValueError(f'parameters["W{l}"] (layer {l}: {n} units, each with {n_prev} inputs) has shape '
-                             f"{W.shape}, expected {(n, n_prev)}. Received: W{l}.shape={W.shape}")
+            inputs = " (the rows of X)" if l == 1 and n_x is not None else ""
+            raise ValueError(f'parameters["W{l}"] (layer {l}: {n} units, each with {n_prev} inputs{inputs}) has '
+                             f"shape {W.shape}, expected {(n, n_prev)}. Received: W{l}.shape={W.shape}")
         if b.shape != (n, 1):
             raise ValueError(f'parameters["b{l}"] (layer {l}: {n} units) has shape {b.shape}, expected {(n, 1)}. '
                              f"Received: b{l}.shape={b.shape}")
@@ -610,7 +611,9 @@ def L_layer_model(X: np.ndarray, Y: np.ndarray, layers_dims: Sequence[int], lear
     if X.shape[0] != layers_dims[0]:
         raise ValueError(f"X must have layers_dims[0] = {layers_dims[0]} rows, one per input feature. "
                          f"Received: X.shape={X.shape}")
-    _check_labels(np.zeros((1, X.shape[1])), Y)
+    if _as_matrix(Y, "Y", "(1, m)").shape != (1, X.shape[1]):
+        raise ValueError(f"Y must have shape (1, m) with m = X.shape[1] = {X.shape[1]}. "
+                         f"Received: Y.shape={np.shape(Y)}")
     _check_learning_rate(learning_rate)
     _check_int("num_iterations", num_iterations, 1)
     ### BEGIN SOLUTION

@@ -21,6 +21,7 @@ NAME = "L_model_backward"
 def check_backward(impl, AL, Y, caches, layer_dims, expected, note="", **tolerance):
     L = len(caches)
     call = checks.call(NAME, AL=AL, Y=Y) + f" with the {L} caches of a network of layer_dims {list(layer_dims)}{note}"
+    call += " (it runs your linear_activation_backward and linear_backward: fix those first if their tests fail)"
     grads = impl.L_model_backward(AL, Y, caches)
     keys = gradient_keys(L)
     check_keys(grads, keys, call, "grads", checks.known_mistakes(BACKWARD, AL, Y, caches),

@@ -14,6 +14,7 @@ NAME = "L_model_forward"
 def check_forward(impl, X, parameters, note="", course=False):
     call = checks.call(NAME, X=X, parameters=parameters) + note
     L = len(parameters) // 2
+    call += " (it runs your linear_activation_forward and linear_forward: fix those first if their tests fail)"
     AL, caches = checks.unpack(impl.L_model_forward(X, parameters), ("AL", "caches"), call=call)
     expected_AL, expected_caches = tf_forward(X, parameters)
     checks.check_close(AL, COURSE_AL if course else expected_AL, call=call, name="AL",

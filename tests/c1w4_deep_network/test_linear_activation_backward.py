@@ -16,6 +16,7 @@ NAME = "linear_activation_backward"
 def check_layer_backward(impl, dA, cache, activation, expected, note="", **tolerance):
     call = checks.call(NAME, dA=dA, activation=activation) + f" with cache ((A_prev, W, b), Z) of shapes " \
         f"(({', '.join(str(np.shape(a)) for a in cache[0])}), {np.shape(cache[1])}){note}"
+    call += " (it runs your linear_backward: if that fails its own tests, fix it first)"
     check_triple(impl.linear_activation_backward(dA, cache, activation), expected, call, ACTIVATION_BACKWARD,
                  (dA, cache, activation), **tolerance)
 

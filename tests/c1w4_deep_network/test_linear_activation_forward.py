@@ -13,6 +13,7 @@ NAME = "linear_activation_forward"
 
 def check_layer_forward(impl, A_prev, W, b, activation, expected_A, note="", **tolerance):
     call = checks.call(NAME, A_prev=A_prev, W=W, b=b, activation=activation) + note
+    call += " (it runs your linear_forward: if that fails its own tests, fix it first)"
     A, cache = checks.unpack(impl.linear_activation_forward(A_prev, W, b, activation), ("A", "cache"), call=call)
     args = (A_prev, W, b, activation)
     checks.check_close(A, expected_A, call=call, name="A",

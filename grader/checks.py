@@ -269,8 +269,10 @@ def check_scalar(
     The course's costs are Python floats (``float(cost)``), not 0-d or (1, 1) arrays.
     """
     if python_float and not isinstance(got, float):
+        named = mistakes.named(lambda value: type(value) is type(got) and same(value, got, rtol=rtol, atol=atol)
+                               ) if mistakes is not None else ""
         fail(f"{call}: {name} should be a Python float, got {_describe(got)} "
-             "(use float(...) on a NumPy or TensorFlow scalar)")
+             f"(use float(...) on a NumPy or TensorFlow scalar){named}")
     return float(check_close(got, expected, call=call, name=name, rtol=rtol, atol=atol, mistakes=mistakes))
 
 

@@ -285,6 +285,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         n_caught = sum(1 for k, m in MUTANTS.items() if m.task in tasks and state.caught.get(k))
         n_named = sum(1 for k in state.named if MUTANTS[k].task in tasks)
         _module_table(state, write)
+        if config.option.verbose > 0:  # which mutants a message does not name yet
+            unnamed = sorted(k for k, m in MUTANTS.items() if m.task in tasks and state.caught.get(k)
+                             and k not in state.named)
+            write(f"caught but not named in their message ({len(unnamed)}):")
+            for key in unnamed:
+                write(f"  {key} ({MUTANTS[key].description})")
         write(f"audit: {n_mutants} mutants, {n_caught} caught ({n_named} named in the message that "
               f"caught them); fresh stubs passed {len(state.stub_passes)} graded test(s)")
 

@@ -22,7 +22,9 @@ Usage::
     python -m grader.stubgen --force    # write every stub; an edited file is kept as NAME.py.orig-TIME
 
 A student's work is never lost: an exercise whose file differs from its stub as committed in git
-(the student wrote code in it) is left alone unless ``--force``, which keeps a copy first; and
+and from every stub this command wrote there before (remembered in ``.course/stubs-written.json``
+beside ``exercises/``: an author may change a solution twice between commits) holds the student's
+code and is left alone unless ``--force``, which keeps a copy first; and
 ``--check`` accepts a stub when either the file or its committed version is what would be
 generated, so ``make test`` passes on a student's tree with every exercise edited.
 """
@@ -31,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -163,12 +167,32 @@ def committed(path: Path) -> str | None:
     return found.stdout.decode() if found.returncode == 0 else None
 
 
-def edited(path: Path, stub: str) -> bool:
-    """True when ``path`` holds work of its own: neither the new stub nor the committed one."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _record(exercises: Path) -> Path:
+    """Where the digests of the stubs written into ``exercises`` are remembered (not in git)."""
+    return exercises.parent / ".course" / "stubs-written.json"
+
+
+def written_before(exercises: Path) -> dict[str, list[str]]:
+    """File name -> digests of the stubs this command wrote there (empty when none recorded)."""
+    try:
+        data = json.loads(_record(exercises).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def edited(path: Path, stub: str, written: dict[str, list[str]] | None = None) -> bool:
+    """True when ``path`` holds work of its own: neither the new stub, nor the committed one, nor a
+    stub this command wrote there before (``written``, from :func:`written_before`)."""
     if not path.exists():
         return False
     text = path.read_text()
-    return text != stub and text != committed(path)
+    return (text != stub and text != committed(path)
+            and _digest(text) not in (written or {}).get(path.name, []))
 
 
 def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
@@ -191,10 +215,12 @@ def write(stubs: dict[Path, str], force: bool) -> tuple[list[Path], list[Path], 
     """Write the stubs that changed: ``(written, kept, backups)``. A file with work of its own is
     kept, or with ``force`` copied to ``NAME.py.orig-TIME`` before the stub replaces it."""
     written, kept, backups = [], [], []
+    records: dict[Path, dict[str, list[str]]] = {}
     for path, text in stubs.items():
         if path.exists() and path.read_text() == text:
             continue
-        if edited(path, text):
+        record = records.setdefault(path.parent, written_before(path.parent))
+        if edited(path, text, record):
             if not force:
                 kept.append(path)
                 continue
@@ -203,7 +229,12 @@ def write(stubs: dict[Path, str], force: bool) -> tuple[list[Path], list[Path], 
             backups.append(backup)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        record[path.name] = [*record.get(path.name, [])[-19:], _digest(text)]
         written.append(path)
+    for folder, record in records.items():
+        if any(path.parent == folder for path in written):
+            _record(folder).parent.mkdir(parents=True, exist_ok=True)
+            _record(folder).write_text(json.dumps(record, indent=0))
     return written, kept, backups
 
 

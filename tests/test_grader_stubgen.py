@@ -126,6 +126,23 @@ def test_regenerating_never_loses_a_students_edits(tmp_path: Path, capsys: pytes
     assert stubgen.out_of_sync(solutions, exercises) == []
 
 
+def test_a_stub_written_before_is_replaced_without_a_commit_in_between(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """An author changes a solution twice between commits: the stub of the first change is not work."""
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    (solutions / "a.py").write_text(SOLUTION)
+    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    (solutions / "a.py").write_text('"""A changed docstring."""\n' + SOLUTION)
+    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    assert "has your code" not in capsys.readouterr().err
+    assert stubgen.out_of_sync(solutions, exercises) == []
+    (exercises / "a.py").write_text("my answer\n")  # the student's work is still never replaced
+    (solutions / "a.py").write_text(SOLUTION)
+    assert stubgen.main(["--solutions", str(solutions), "--exercises", str(exercises)]) == 0
+    assert (exercises / "a.py").read_text() == "my answer\n"
+
+
 def test_main_exits_2_with_the_marker_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bad.py").write_text("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
     assert stubgen.main(["--solutions", str(tmp_path), "--exercises", str(tmp_path / "out")]) == 2

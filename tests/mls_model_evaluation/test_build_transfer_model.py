@@ -29,7 +29,9 @@ def build(impl, base: keras.Model, n_classes: int = N_CLASSES, **kwargs) -> tupl
             "stack the kept layers and the new head in a keras.Sequential" if name == "Functional" else ""))
     if model.optimizer is None or not getattr(model, "compiled", True):
         checks.fail(f"{call} returned a model that is not compiled: call model.compile(...)")
-    return model, call
+    x, _ = digits_batch(2)
+    checks.attempt(lambda: model(x, training=False), call=call, what=f"model(x) for x of shape {x.shape}")
+    return model, call  # called once: a model without keras.Input builds its new head only then
 
 
 def digits_batch(n: int = 24, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -81,13 +83,20 @@ def test_build_transfer_model_puts_a_linear_head_of_n_classes_on_the_base_featur
     features = hidden_features(base, x)
     heads = [(k, b) for k in values for b in values if k.shape == (features.shape[1], N_CLASSES) and b.shape == (N_CLASSES,)]
     if not any(np.allclose(features @ k + b, logits, rtol=1e-4, atol=1e-5) for k, b in heads):
-        softmaxed = np.allclose(logits.sum(axis=1), 1.0, atol=1e-5) and (logits >= 0).all()
+        outputs = transfer_mistakes(lambda m: np.asarray(m(x, training=False)))
+        if probabilities(logits):  # a new head's weights are random: a mistake is named by its kind
+            checks.fail(f"{call}: every row of model(x) sums to 1, so the head applies a softmax; the head "
+                        "must output logits (Dense(n_classes) with no activation), the loss (from_logits=True) "
+                        "applies the softmax" + outputs.named(probabilities))
         checks.fail(f"{call}: model(x) is not a linear Dense({N_CLASSES}) of the base's last hidden layer "
-                    "(features @ kernel + bias): "
-                    + ("every row sums to 1, so the head applies a softmax; the head must output logits (no "
-                       "activation), the loss (from_logits=True) applies the softmax" if softmaxed else
-                       "the new head must read the output of the layer before the base's own head, with no activation")
-                    + transfer_mistakes(lambda m: m(x, training=False)).equal_to(logits, rtol=1e-4, atol=1e-5))
+                    "(features @ kernel + bias): the new head must read the output of the layer before the "
+                    "base's own head, with no activation" + outputs.equal_to(logits, rtol=1e-4, atol=1e-5))
+
+
+def probabilities(outputs: np.ndarray) -> bool:
+    """Whether every row is a probability distribution (the mark of a softmax head)."""
+    outputs = np.asarray(outputs)
+    return bool((outputs >= 0).all() and np.allclose(outputs.sum(axis=1), 1.0, atol=1e-5))
 
 
 @graded(FUNCTION, points=2)

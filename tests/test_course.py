@@ -171,6 +171,13 @@ def test_standard_keras_models_are_rebuilt_on_the_trusted_side() -> None:
     assert isinstance(rebuilt, keras.Sequential) and rebuilt is not model
     assert all(np.array_equal(a, b) for a, b in zip(rebuilt.get_weights(), model.get_weights()))
     assert rebuilt.loss.get_config()["from_logits"] is True
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(3, activation="relu", name="hidden")(inputs)
+    functional = keras.Model(inputs, keras.layers.Dense(2, name="head")(hidden))  # a functional model too
+    rebuilt = rebuild_keras(*_description(functional))
+    assert isinstance(rebuilt, keras.Model) and [layer.name for layer in rebuilt.layers][1:] == ["hidden", "head"]
+    x = np.ones((2, 4), "float32")
+    assert np.allclose(rebuilt(x), functional(x))
 
 
 def test_keras_configs_outside_the_allow_list_stay_in_the_worker() -> None:

@@ -29,7 +29,8 @@ from grader.worker.codec import Encoder, Frame
 _DENIED_CLASSES = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer",
                              "__lambda__", "__typespec__"})
 _FUNCTION_MODULES = frozenset({"keras.activations", "keras.losses", "keras.metrics"})
-_VALUE_CLASSES = frozenset({"__tensor__", "__numpy__", "__bytes__"})
+_VALUE_CLASSES = frozenset({"__tensor__", "__numpy__", "__bytes__",
+                            "__keras_tensor__"})  # a functional model's reference to a layer's output
 _LARGEST_NUMBER = 2**17  # a size in a config beyond this (units, a dimension) is refused
 _MOST_WEIGHTS = 2**24  # numbers in all the weights of a rebuilt object
 

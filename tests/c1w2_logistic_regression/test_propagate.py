@@ -157,3 +157,19 @@ def propagate_loop(ref):
             db += a - Y[0, i]
         return {"dw": dw / m, "db": float(db / m)}, float(cost / m)
     return propagate
+
+
+@mutant(TASK + "propagate", "a vectorised forward pass but a Python loop over the examples for dw and db")
+def propagate_backward_loop(ref):
+    def propagate(w, b, X, Y):
+        X, Y = np.asarray(X, float), np.asarray(Y, float)
+        m = X.shape[1]
+        A = ref.sigmoid(np.asarray(w, float).T @ X + b)
+        cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+        dZ = A - Y
+        dw, db = np.zeros((X.shape[0], 1)), 0.0
+        for i in range(m):
+            dw[:, 0] += X[:, i] * dZ[0, i]
+            db += dZ[0, i]
+        return {"dw": dw / m, "db": float(db / m)}, float(cost)
+    return propagate

@@ -21,13 +21,25 @@ def _plain_model() -> keras.Model:
     return model
 
 
-def _train(impl, patience: int, max_epochs: int, batch_size: int = 32) -> tuple[keras.Model, dict[str, list], str]:
+_RUNS: dict[tuple[Any, int, int], Any] = {}  # (impl, patience, max_epochs) -> what the call returned
+
+
+def _train(impl, patience: int, max_epochs: int, batch_size: int = 32, *, shared: bool = False
+           ) -> tuple[keras.Model, dict[str, list], str]:
+    """``impl.train_with_early_stopping`` on the overfitting data; with ``shared`` one fit per
+    implementation serves every test that asks for the same call (a fit is the slow part)."""
     X_train, y_train, X_val, y_val = overfitting_data(m_dev=200)
     call = checks.call("train_with_early_stopping", X_train=X_train, y_train=y_train, X_val=X_val, y_val=y_val,
                        patience=patience, max_epochs=max_epochs, batch_size=batch_size)
     call = call.replace("(", "(model, ", 1) + " (model: an unregularized network that overfits 80 noisy examples)"
-    result = impl.train_with_early_stopping(_plain_model(), X_train, y_train, X_val, y_val, patience, max_epochs,
-                                            batch_size)
+    key = (impl, patience, max_epochs)
+    if shared and key in _RUNS:
+        result = _RUNS[key]
+    else:
+        result = impl.train_with_early_stopping(_plain_model(), X_train, y_train, X_val, y_val, patience,
+                                                max_epochs, batch_size)
+        if shared:
+            _RUNS[key] = result
     model, history = checks.unpack(result, ("model", "history"), call=call)
     if not isinstance(model, keras.Model):
         checks.fail(f"{call}: the first item returned should be the trained keras.Model, got {type(model).__name__}")
@@ -48,7 +60,7 @@ def _train(impl, patience: int, max_epochs: int, batch_size: int = 32) -> tuple[
 @graded(EARLY_STOPPING, points=3)
 def test_train_with_early_stopping_stops_on_the_validation_loss(impl):
     patience, max_epochs = 3, 60
-    _, logs, call = _train(impl, patience, max_epochs)
+    _, logs, call = _train(impl, patience, max_epochs, shared=True)
     val_loss = logs["val_loss"]
     epochs, best = len(val_loss), int(np.argmin(val_loss))
     expected = min(best + 1 + patience, max_epochs)
@@ -62,7 +74,7 @@ def test_train_with_early_stopping_stops_on_the_validation_loss(impl):
 @graded(EARLY_STOPPING, points=2)
 def test_train_with_early_stopping_restores_the_best_weights(impl):
     _, _, X_val, y_val = overfitting_data(m_dev=200)
-    model, logs, call = _train(impl, 3, 60)
+    model, logs, call = _train(impl, 3, 60, shared=True)
     val_loss = logs["val_loss"]
     got = float(keras.losses.BinaryCrossentropy()(y_val.reshape(-1, 1), model(X_val, training=False)))
     if np.isclose(got, min(val_loss), rtol=1e-4, atol=1e-6):

@@ -75,6 +75,20 @@ def graded_test_files(root: Path = ROOT) -> list[Path]:
     return files
 
 
+def test_files_for(selectors: Iterable[str], root: Path = ROOT) -> list[Path]:
+    """The graded test files a check of ``selectors`` needs: a function's own
+    ``tests/MODULE/test_FUNCTION.py``, a module's folder, or all of them (no selector)."""
+    files, selectors = graded_test_files(root), list(selectors)
+    if not selectors:
+        return files
+    wanted = set()
+    for selector in selectors:
+        module, _, function = selector.partition(".")
+        own = root / "tests" / module / f"test_{function}.py"
+        wanted |= {own} if function and own in files else {p for p in files if p.parent.name == module}
+    return [p for p in files if p in wanted]
+
+
 def known_modules(root: Path = ROOT) -> list[str]:
     names = {p.stem for folder in ("solutions", "exercises") for p in (root / folder).glob("*.py")}
     names |= {p.parent.name for p in graded_test_files(root) if p.parent != root / "tests"}
@@ -128,8 +142,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     if collect_only:
         command.append("--collect-only")
     command += [f"--time-limit={time_limit}", f"--import-time-limit={import_limit}", f"--memory-limit={memory_mib}"]
-    selected = {task.partition(".")[0] for task in tasks}  # only their test folders: a check stays fast
-    command += [str(p) for p in graded_test_files(root) if not selected or p.parent.name in selected]
+    command += [str(p) for p in test_files_for(tasks, root)]
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     error = None

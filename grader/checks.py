@@ -22,7 +22,17 @@ import pytest
 from grader import mutants, split_task
 
 __all__ = ["KnownMistakes", "attempt", "call", "check_close", "check_equal", "check_scalar", "check_shape", "fail",
-           "known_mistakes", "same", "to_array", "unpack"]
+           "known_mistakes", "named_mistakes", "same", "to_array", "unpack"]
+
+_named: list[str] = []  # the mistakes named since the running test began, for the report
+
+
+def named_mistakes() -> list[str]:
+    """The descriptions of the known mistakes named since the last call (the plugin calls it at
+    each test's start and end, so that each test's record lists the mistakes its message names)."""
+    found = list(dict.fromkeys(_named))
+    _named.clear()
+    return found
 
 
 def fail(message: str) -> NoReturn:
@@ -183,6 +193,7 @@ class KnownMistakes:
                 continue
         if not found:
             return ""
+        _named.extend(found)
         return "\nThis is exactly what " + ", and also what ".join(f"{d} gives" for d in found) + "."
 
     def equal_to(self, got: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> str:

@@ -32,7 +32,7 @@ from typing import Any, TextIO
 
 import pytest
 
-from grader import split_task
+from grader import checks, split_task
 from grader.plugins import graded as plugin
 from grader.trusted.isolation import Isolation, Limits, RemoteModule, StudentError, WorkerFailure
 
@@ -262,6 +262,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     found = plugin.task_of(item)
     item.stash[_record_key] = {"started": time.perf_counter(), "outcome": "passed", "kind": "passed",
                                "message": "", "output": ""}
+    checks.named_mistakes()  # what an earlier test named is not this one's
     if course.isolation is None or found is None:
         return
     course.isolation.begin_test(found[0])
@@ -289,11 +290,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if (report.failed or report.skipped) and record["outcome"] == "passed":
         record["outcome"] = "skipped" if report.skipped else "failed"
         record["kind"], record["message"] = explain(call.excinfo, course.folder(name))
+        record["mistakes"] = checks.named_mistakes() if record["kind"] == "check" else []
     if report.when == "teardown":
         task, points = found
         course.write({"event": "test", "nodeid": item.nodeid, "submission": name, "task": task,
                       "points": points, "hidden": _hidden(item), "outcome": record["outcome"],
                       "kind": record["kind"], "message": record["message"], "output": record["output"],
+                      "mistakes": record.get("mistakes", []),
                       "seconds": round(time.perf_counter() - record["started"], 3)})
         unit = (name, split_task(task)[0])
         if course.isolation is not None and unit in course.remaining:

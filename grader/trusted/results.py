@@ -67,6 +67,7 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    mistakes: list[str] = field(default_factory=list)  # the known mistakes its message names
 
     @property
     def passed(self) -> bool:
@@ -77,7 +78,8 @@ class TestOutcome:
         return cls(nodeid=str(record["nodeid"]), task=str(record["task"]), points=int(record["points"]),
                    hidden=bool(record.get("hidden", False)), outcome=str(record.get("outcome", "failed")),
                    kind=str(record.get("kind", "error")), message=str(record.get("message", "")),
-                   output=str(record.get("output", "")), seconds=float(record.get("seconds", 0.0)))
+                   output=str(record.get("output", "")), seconds=float(record.get("seconds", 0.0)),
+                   mistakes=[str(m) for m in record.get("mistakes", []) if isinstance(m, str)])
 
 
 class Scored:
@@ -115,17 +117,23 @@ class FunctionResult(Scored):
     def failures(self) -> list[TestOutcome]:
         return [t for t in self.tests if not t.passed]
 
-    def message(self) -> str:
-        """The first failing test's message, what the code printed, and how many more failed."""
-        failures = self.failures
+    def message(self, every: bool = False) -> str:
+        """The telling failure's message (the first that names a known mistake, else the first),
+        what the code printed, and how many more failed; ``every``: each failing test's."""
+        failures = sorted(self.failures, key=lambda t: not t.mistakes)  # stable: in test order otherwise
         if not failures:
             return ""
-        first = failures[0]
-        text = first.message.strip() or f"{first.nodeid} failed"
-        if first.output.strip():
-            text += "\nYour code printed:\n" + first.output.rstrip()
-        if len(failures) > 1:
-            text += f"\n(and {len(failures) - 1} more failing test{'s' if len(failures) > 2 else ''} of this function)"
+        shown = failures if every else failures[:1]
+        texts = []
+        for test in shown:
+            text = test.message.strip() or f"{test.nodeid} failed"
+            if test.output.strip():
+                text += "\nYour code printed:\n" + test.output.rstrip()
+            texts.append(text)
+        text = "\n\n".join(texts)
+        if len(failures) > len(shown):
+            more = len(failures) - len(shown)
+            text += f"\n(and {more} more failing test{'s' if more > 1 else ''} of this function)"
         return text
 
     @property

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import mutants, split_task
+from grader.course.warm import WarmGrader
 from grader.stubgen import generate
 from grader.trusted import submission
 from grader.trusted.sandbox import work_parent
@@ -110,7 +111,7 @@ def run_graded(folder: Path, tasks: Iterable[str] = (), prefix: str = "", **opti
 def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_only: bool = False,
              time_limit: float = DEFAULT_TIME_LIMIT, import_limit: float = DEFAULT_IMPORT_LIMIT,
              memory_mib: int = DEFAULT_MEMORY_MIB, total_limit: float = 3600.0, debug: bool = False,
-             prefix: str = "", root: Path = ROOT) -> dict[str, GradingRun]:
+             prefix: str = "", root: Path = ROOT, warm: WarmGrader | None = None) -> dict[str, GradingRun]:
     """Run the graded tests of each folder in one child pytest and read its report.
 
     Each submission is read here, as :mod:`grader.trusted.submission` allows (regular files named like a
@@ -120,7 +121,8 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
 
     Whatever happens to the child (a crash, the total time limit, an interrupt), the tests it
     collected and never finished come back failed with a message saying why, so a results file
-    can always be written.
+    can always be written. ``warm``: the same command line runs in a warm grader instead of a
+    child process (``course watch``, notebooks).
     """
     started, tasks = time.monotonic(), list(tasks)
     private = Path(tempfile.mkdtemp(prefix="course-"))
@@ -146,17 +148,24 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     error = None
-    with open(log_path, "wb") as log:
-        child = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                 start_new_session=True)
-        try:
-            code = child.wait(total_limit)
-            if code not in (0, 1, 5):
-                error = f"the grading process stopped with exit code {code}"
-        except subprocess.TimeoutExpired:
-            error = f"grading took longer than {total_limit:g} s and was stopped"
-        finally:
-            _kill_tree(child)
+    if warm is not None:
+        code = warm.run(command[3:], log_path, total_limit)  # the arguments after `python -m pytest`
+        if isinstance(code, str):
+            error = code
+        elif code not in (0, 1, 5):
+            error = f"the grading process stopped with exit code {code}"
+    else:
+        with open(log_path, "wb") as log:
+            child = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+            try:
+                code = child.wait(total_limit)
+                if code not in (0, 1, 5):
+                    error = f"the grading process stopped with exit code {code}"
+            except subprocess.TimeoutExpired:
+                error = f"grading took longer than {total_limit:g} s and was stopped"
+            finally:
+                _kill_tree(child)
     records = _read_report(report)
     collected = next((r for r in records if r.get("event") == "collected"), None)
     if collected is None and error is None:
@@ -545,12 +554,15 @@ def grade_many(args: argparse.Namespace) -> int:
             run = GradingRun(tests=[], error=f"the results could not be written: {type(err).__name__}",
                              submission=run.submission)
             _write_results(run, out / name / "results.json", None)
+            runs[name] = run  # the class report says what results.json says
         rows.append({"submission": name, "score": run.score, "max_score": run.max_score,
                      "error": run.error or "", "results": str(out / name / "results.json")})
     with open(out / "summary.csv", "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    from grader.course.report import write_class_report  # only grade_many writes a class report
+    report = write_class_report(runs, out)
     if args.format == "json":
         print(json.dumps(rows, indent=1))
     else:
@@ -558,6 +570,7 @@ def grade_many(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row['submission']:<{width}}  {row['score']:>4}/{row['max_score']:<4} {row['error']}".rstrip())
         print(f"wrote {out / 'summary.csv'} and {out}/<submission>/results.json")
+        print("wrote " + " and ".join(str(path) for path in report))
     return 0 if not any(r["error"] for r in rows) else 3
 
 

@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 import pytest
@@ -183,14 +184,33 @@ def pytest_configure(config: pytest.Config) -> None:
                     memory=config.getoption("memory_limit") * 2**20)
     root = Path(config.rootpath).resolve()
     folders = {Path(a.split("::")[0]).resolve().parent for a in config.args if Path(a.split("::")[0]).is_file()}
-    protect = [] if course.audit else [  # the audit runs our own code: the checkout stays as it is
-        plugin.project_root(config) / "solutions", root / "tests", root / ".git", root / ".course",
-        *(folder for folder in folders if folder != root and folder not in root.parents)]  # hidden tests
+    protect = [] if course.audit else protected_paths(plugin.project_root(config), root, folders)
+    if KEPT.isolation is not None and KEPT.isolation.limits == limits and KEPT.isolation.protect == protect:
+        course.isolation = KEPT.isolation  # a warm service's: its clean worker is waiting
+        return
     work_dir = config.getoption("work_dir")
     course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None,
                                  preload=AUDIT_PRELOAD if course.audit else None)
     first = next(iter(course.folders), plugin.REFERENCE)
     course.isolation.warm(course.owner(first), course.folder(first))  # imports overlap with collection
+
+
+def protected_paths(project: Path, root: Path, test_folders: Iterable[Path] = ()) -> list[Path]:
+    """What a student's worker must not read: the references, the tests (and folders of hidden
+    tests given on the command line), the repository's history and the student's status."""
+    return [project / "solutions", root / "tests", root / ".git", root / ".course",
+            *sorted(folder for folder in set(test_folders)
+                    if not folder.is_relative_to(root / "tests") and folder != root and folder not in root.parents)]
+
+
+class Kept:
+    """A warm grading service's isolation (:mod:`grader.trusted.service`), kept from one run to
+    the next: each run grades with it, and its clean worker waits for the next run."""
+
+    isolation: Isolation | None = None
+
+
+KEPT = Kept()
 
 
 # What the audit's workers import before the code under test: a mutant's module loads its test file.
@@ -245,7 +265,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if course.isolation is not None:
         owners = {course.owner(name) for name, _ in course.order}
         for owner in list(course.isolation.spares):
-            if owner not in owners:  # warmed at configure time, but no graded test was collected
+            if owner not in owners and not course.isolation.kept:  # warmed at configure, but no test came
                 course.isolation.take_spare(owner).close()  # type: ignore[union-attr]
         if course.order:
             course.prepare(course.order[0], load=True)
@@ -347,7 +367,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if course is None:
         return
     if course.isolation is not None:
-        course.isolation.close()
+        course.isolation.settle() if course.isolation is KEPT.isolation else course.isolation.close()
     course.write({"event": "finished", "exitstatus": int(exitstatus), "pid": os.getpid()})
     if course.report is not None:
         course.report.close()
@@ -359,7 +379,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """The ``course`` command's run ends here: the report is whole, and the interpreter's
     teardown (TensorFlow's takes seconds) would only make the student wait."""
     course = config.stash.get(_course_key, None)
-    if course is not None and course.report is not None and course.exitstatus is not None:
+    if (course is not None and course.report is not None and course.exitstatus is not None
+            and KEPT.isolation is None):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(course.exitstatus)

@@ -38,6 +38,8 @@ from grader.trusted.remote import (RemoteModule, RemoteObject, StudentError, Wor
 from grader.trusted.sandbox import IDS_PER_RUN, Sandbox
 from grader.trusted.submission import NotRegular, read_regular, status
 from grader.trusted.workers import Budget, Limits, WorkerDied, WorkerProcess
+
+MAX_MODULES_PER_WORKER = 25  # a kept worker's life: its CPU limit counts every module it served
 from grader.worker import codec
 from grader.worker.codec import DecodeError, EncodeError, Encoder, Frame
 
@@ -443,11 +445,13 @@ class Isolation:
     def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = (),
                  work_dir: Path | None = None, *, preload: str | None = None) -> None:
         self.limits = limits or Limits()
-        self.sandbox = Sandbox(protect, work_dir)
+        self.protect = list(protect)
+        self.sandbox = Sandbox(self.protect, work_dir)
         self.preload = preload
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None
         self.spares: dict[str, WorkerProcess] = {}  # a clean worker per owner (student), between modules
+        self.kept = False  # a warm service's: clean workers wait for the next run, files stay staged
         self._slots = itertools.count()
 
     @property
@@ -522,6 +526,7 @@ class Isolation:
     def finish(self, folder: Path, module: str, owner: str = "", reuse: bool = False) -> None:
         """A module's tests are done (it may have had no session: a missing file); ``reuse``: the
         same owner has more modules to grade, else its workers and staged files go now."""
+        reuse = reuse or self.kept
         session = self.sessions.get((folder, module))
         if session is not None:
             session.retire(reuse)
@@ -532,13 +537,28 @@ class Isolation:
             self.sandbox.unstage(owner)
 
     def take_spare(self, owner: str) -> WorkerProcess | None:
-        return self.spares.pop(owner, None)
+        """The owner's clean worker, if one is still alive and has not served too many modules."""
+        spare = self.spares.pop(owner, None)
+        if spare is not None and (spare.process.poll() is not None or spare.served >= MAX_MODULES_PER_WORKER):
+            spare.close()
+            return None
+        return spare
 
     def keep_spare(self, owner: str, worker: WorkerProcess) -> None:
         old = self.spares.pop(owner, None)
         if old is not None:
             old.close()
         self.spares[owner] = worker
+
+    def settle(self) -> None:
+        """A kept isolation's run is over (:mod:`grader.trusted.service`): each clean worker
+        waits for the owner's next run, the others go, and a fresh worker starts importing."""
+        for (folder, _), session in self.sessions.items():
+            session.retire(reuse=True)
+            if session.owner not in self.spares:
+                self.warm(session.owner, folder)
+        self.sessions.clear()
+        self.test = None
 
     def close(self) -> None:
         for session in self.sessions.values():

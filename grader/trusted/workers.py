@@ -130,6 +130,7 @@ class WorkerProcess:
         self.buffer = bytearray()
         self.ready: Frame | None = None
         self.load_sent = False
+        self.served = 0  # modules it imported
         self.preloaded = False
         self.stopped = False
 
@@ -197,6 +198,7 @@ class WorkerProcess:
     def load(self, folder: Path, module: str, display: str) -> None:
         """Tell the worker to import a student's module (it finishes its own preload first)."""
         self.folder, self.ready, self.load_sent = folder, None, True
+        self.served += 1
         message = {"op": "load", "folder": str(folder), "module": module, "display": display}
         self.guarded(lambda: self.send(Frame(message), time.monotonic() + 30), 30, "")
 

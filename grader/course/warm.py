@@ -1,0 +1,90 @@
+"""A warm grader for the checks that come one after another: ``course watch``, a notebook's cells.
+
+:class:`WarmGrader` starts :mod:`grader.trusted.service` (the trusted side, with TensorFlow and
+the graded tests imported once and a clean worker waiting) and hands it the same pytest command
+line a cold check runs in a child process (:func:`grader.course.cli.run_many` builds it). A
+service that dies or hangs is stopped, and the next check starts a fresh one: a check never
+depends on what the previous one left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+class WarmGrader:
+    """One long-lived trusted process, started on first use.
+
+    Args:
+        root: the repository (tests/, solutions/, pyproject.toml).
+        files: the graded test files to import ahead (the module being worked on, or all).
+        preload: what its workers import before the student's code (``numpy,tensorflow,keras``).
+        limits: ``(time, import_time, memory_mib)``, the same as the checks' command lines give.
+    """
+
+    def __init__(self, root: Path, files: list[Path], preload: str, limits: tuple[float, float, int]) -> None:
+        self.root, self.files, self.preload, self.limits = root, files, preload, limits
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log: Path | None = None
+
+    def start(self, log: Path) -> None:
+        """Start the service now (its imports take seconds), writing its own output to ``log``."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.log = log
+        env = dict(os.environ)
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        command = [sys.executable, "-m", "grader.trusted.service", str(self.root), self.preload,
+                   *(str(value) for value in self.limits), *(str(f) for f in self.files)]
+        with open(log, "ab") as output:
+            self.process = subprocess.Popen(command, cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=output, env=env, start_new_session=True)
+
+    def run(self, argv: list[str], log: Path, timeout: float) -> int | str:
+        """Run one pytest session in the service: its exit status, or why there is none."""
+        self.start(log.with_name("service.log"))
+        process = self.process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write((json.dumps({"argv": argv, "log": str(log)}) + "\n").encode())
+            process.stdin.flush()
+        except OSError:
+            self.close()
+            return "the warm grader stopped before the check began"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if select.select([process.stdout], [], [], min(1.0, deadline - time.monotonic()))[0]:
+                line = process.stdout.readline()
+                if not line:
+                    self.close()
+                    return "the warm grader stopped during the check"
+                return int(json.loads(line)["code"])
+        self.close()
+        return f"grading took longer than {timeout:g} s and was stopped"
+
+    def close(self) -> None:
+        """Stop the service and everything it started."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            try:
+                process.stdin.close()  # a healthy service ends here, its workers with it
+            except OSError:
+                pass
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # what it started in its group; workers die with it
+        except OSError:
+            pass
+        process.wait()

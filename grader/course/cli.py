@@ -2,7 +2,9 @@
 
     course list                            every graded function in course order, points, status
     course check [MODULE[.FUNCTION] ...]   grade exercises/ (isolated); what failed and what next
-    course hint MODULE.FUNCTION            the next graduated hint for that function
+    course check FILE.ipynb|FILE.py        grade one notebook or module file
+    course watch [MODULE]                  check the function you edit on every save (a warm grader)
+    course hint MODULE.FUNCTION            the next graduated hint for that function (--all: those so far)
     course grade [--submission DIR]        score a folder; writes Gradescope's results.json
     course grade --submissions DIR -j N    score a folder of submissions, one results file each
     course autograder-zip                  the zip Gradescope expects (setup.sh, run_autograder)
@@ -278,12 +280,51 @@ def save_status(status: dict[str, Any], state: Path | None = None) -> None:
     write_atomically(state / "status.json", json.dumps(status, indent=1, sort_keys=True))
 
 
-def next_task(tasks: Iterable[str], status: dict[str, Any]) -> str | None:
-    """The first function in course order that has not passed: the one to work on next."""
-    for task in sorted(tasks, key=task_rank):
-        if status["functions"].get(task, {}).get("status") != "passed":
-            return task
-    return None
+def next_task(tasks: Iterable[str], status: dict[str, Any], module: str | None = None) -> str | None:
+    """The function to work on next: the first in course order that has not passed, in
+    ``module`` (the one being worked on) or after it when given, else anywhere."""
+    todo = [t for t in sorted(tasks, key=task_rank) if status["functions"].get(t, {}).get("status") != "passed"]
+    if module is not None:
+        later = [t for t in todo if module_rank(split_task(t)[0]) >= module_rank(module)]
+        todo = later or todo
+    return todo[0] if todo else None
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+def remember(run: GradingRun, files: dict[str, Path], status: dict[str, Any]) -> None:
+    """Keep each visible function's verdict, with the digest of the file it was checked in
+    (``files``: module -> path), so that `course list` can tell when the file changed since."""
+    for function in run.functions():
+        if function.hidden:
+            continue
+        path = files[split_task(function.task)[0]]
+        status["functions"][function.task] = {"status": function.status, "score": function.score,
+                                              "max_score": function.max_score, "file": str(path),
+                                              "digest": file_digest(path),
+                                              "checked": time.strftime("%Y-%m-%d %H:%M:%S")}
+    save_status(status)
+
+
+def stale(entry: dict[str, Any]) -> bool:
+    """The file a status was checked in has changed (or gone) since the check."""
+    return "digest" in entry and file_digest(Path(entry.get("file", ""))) != entry["digest"]
+
+
+def progress(tasks: dict[str, dict[str, Any]], status: dict[str, Any], module: str | None = None) -> str:
+    """``module: 12/20 points, 3 of 6 functions · course: 40/494 points, 10 of 100 functions``."""
+    def part(name: str, selected: list[str]) -> str:
+        done = [t for t in selected if status["functions"].get(t, {}).get("status") == "passed"]
+        points = sum(status["functions"].get(t, {}).get("score", 0) for t in selected)
+        return (f"{name}: {points}/{sum(tasks[t]['points'] for t in selected)} points, "
+                f"{len(done)} of {len(selected)} functions")
+    parts = [part(module, [t for t in tasks if split_task(t)[0] == module])] if module else []
+    return " · ".join([*parts, part("course", list(tasks))])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,9 +353,13 @@ def _indent(text: str, prefix: str = "      ", lines: int = MESSAGE_LINES) -> st
 
 
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "not_started": "not started"}
+FILE_CHANGED = "file changed since the check"
 
 
-def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str, notes: bool = True) -> str:
+def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str, notes: bool = True,
+               every: bool = False) -> str:
+    """The table of a run; ``details``: each failing function's telling message (``every``: the
+    message of each of its failing tests, whole)."""
     out = io.StringIO()
     functions = run.functions()
     width = max([len(f.name) for f in functions] + [20])
@@ -333,7 +378,7 @@ def render_run(run: GradingRun, marks: Marks, *, details: bool, title: str, note
         print(f"  {marks.of(function.status)} {name:<{width - len(module)}} {function.score:>3}/{function.max_score:<3} "
               f"{words if function.status != 'passed' else ''}".rstrip(), file=out)
         if details and function.failures and not function.hidden and function.status != "not_started":
-            print(_indent(function.message()), file=out)
+            print(_indent(function.message(every), lines=10**6 if every else MESSAGE_LINES), file=out)
     passed = sum(f.status == "passed" for f in functions)
     failed = sum(f.status == "failed" for f in functions)
     todo = sum(f.status == "not_started" for f in functions)
@@ -359,8 +404,8 @@ def command_list(args: argparse.Namespace) -> int:
     tasks = catalog()
     status = load_status()
     if args.format == "json":
-        entries = [{"task": t, "points": e["points"], **status["functions"].get(t, {"status": "not_started"})}
-                   for t, e in tasks.items()]
+        entries = [{"task": t, "points": e["points"], **status["functions"].get(t, {"status": "not_started"}),
+                    "stale": stale(status["functions"].get(t, {}))} for t, e in tasks.items()]
         print(json.dumps({"functions": entries, "next": next_task(tasks, status)}, indent=1))
         return 0
     marks = Marks(sys.stdout)
@@ -381,9 +426,12 @@ def command_list(args: argparse.Namespace) -> int:
         totals["score"] += score
         totals["max"] += entry["points"]
         totals[state] = totals.get(state, 0) + 1
-        print(f"  {marks.of(state)} {name:<{width}} {score:>3}/{entry['points']:<3} {STATUS_WORDS[state]}")
+        note = f" {marks.dash} {FILE_CHANGED}" if state != "not_started" and stale(seen) else ""
+        print(f"  {marks.of(state)} {name:<{width}} {score:>3}/{entry['points']:<3} {STATUS_WORDS[state]}{note}")
     print(f"\ntotal {totals['score']}/{totals['max']} points {marks.dash} {totals['passed']} passed, "
           f"{totals['failed']} failed, {totals['not_started']} not started")
+    if any(stale(e) for e in status["functions"].values()):
+        print(f"({FILE_CHANGED}: `course check MODULE` brings it up to date)")
     upcoming = next_task(tasks, status)
     if upcoming is None:
         print("Every graded function passes. Well done.")
@@ -398,52 +446,94 @@ def _limits(args: argparse.Namespace) -> dict[str, Any]:
             "memory_mib": args.memory_limit, "debug": args.debug}
 
 
-def command_check(args: argparse.Namespace) -> int:
-    folder = Path(args.impl).resolve() if args.impl else EXERCISES
-    cache_ok = (STATE / "catalog.json").is_file()
-    if args.selectors:
-        if cache_ok:
-            _validate(args.selectors, catalog())
+def _selected(selectors: list[str]) -> tuple[Path | None, list[str]]:
+    """``course check`` arguments: a module file or notebook given by its path (then the other
+    arguments are its functions), or modules and functions by name."""
+    paths = [s for s in selectors if s.endswith((".py", ".ipynb")) or os.sep in s]
+    if not paths:
+        if (STATE / "catalog.json").is_file():
+            _validate(selectors, catalog())
         else:
             modules = known_modules()
-            for selector in args.selectors:
-                if split_task(selector + ("" if "." in selector else ".x"))[0] not in modules:
+            for selector in selectors:
+                if selector.partition(".")[0] not in modules:
                     raise CourseError(f"no exercise module {selector.split('.')[0]!r}; `course list` shows them all")
-    what = " ".join(args.selectors) or "every exercise"
-    print(f"Checking {what} in {display_name(folder)} ...", file=sys.stderr)
-    run = run_graded(folder, args.selectors, prefix=display_name(folder), **_limits(args))
+        return None, selectors
+    path = Path(paths[0])
+    if len(paths) > 1:
+        raise CourseError(f"check one file at a time. Received: {' '.join(paths)}")
+    if not path.is_file():
+        raise CourseError(f"no such file. Received: {path}")
+    module = path.name.rsplit(".", 1)[0]
+    if module not in known_modules():
+        raise CourseError(f"a module file is named after its exercise (`course list` shows them). Received: {path.name}")
+    tasks = [s if "." in s else f"{module}.{s}" for s in selectors if s != paths[0]]
+    _validate(tasks, catalog())
+    return path, tasks or [module]
+
+
+def command_check(args: argparse.Namespace) -> int:
+    path, selectors = _selected(args.selectors)
+    folder = Path(args.impl).resolve() if args.impl else EXERCISES
+    what = " ".join(selectors) or "every exercise"
+    if path is not None:  # one file: graded alone, from a private copy named like its module
+        private = Path(tempfile.mkdtemp(prefix="course-file-"))
+        try:
+            shutil.copyfile(path, private / path.name)
+            print(f"Checking {what} in {path} ...", file=sys.stderr)
+            run = run_graded(private, selectors, prefix=display_name(path.parent.resolve()), **_limits(args))
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
+    else:
+        print(f"Checking {what} in {display_name(folder)} ...", file=sys.stderr)
+        run = run_graded(folder, selectors, prefix=display_name(folder), **_limits(args))
     if not run.tests:
         raise CourseError(run.error or f"no graded tests match {what}")
+    mine = path.resolve().parent in (EXERCISES, ROOT / "notebooks") if path else args.impl is None
     status = load_status()
-    if args.impl is None:  # the student's own exercises: remembered for `course list` and hints
-        for function in run.functions():
-            if function.hidden:
-                continue
-            status["functions"][function.task] = {"status": function.status, "score": function.score,
-                                                  "max_score": function.max_score,
-                                                  "checked": time.strftime("%Y-%m-%d %H:%M:%S")}
-        save_status(status)
+    if mine:  # the student's own work: remembered for `course list`, hints and what comes next
+        modules = {split_task(t.task)[0] for t in run.tests}
+        remember(run, {m: path.resolve() if path else folder / f"{m}.py" for m in modules}, status)
+    return report_check(run, status if mine else None, verbose=args.verbose, as_json=args.format == "json",
+                        notes=args.debug)
+
+
+def report_check(run: GradingRun, status: dict[str, Any] | None, *, verbose: bool = False, as_json: bool = False,
+                 notes: bool = False) -> int:
+    """What a check found and what to do next (``status``: the student's own, for the function
+    after this one and the progress line; None for another folder). Exit status 0: all passed."""
     functions = [f for f in run.functions() if not f.hidden]
     failing = next((f for f in functions if f.status == "failed"), None)
     todo = next((f for f in functions if f.status == "not_started"), None)
-    if args.format == "json":
-        print(json.dumps({**run_to_json(run), "next": (failing or todo).task if (failing or todo) else None},
+    module = split_task(functions[0].task)[0] if functions else None
+    tasks = catalog() if status is not None else {}
+    upcoming = next_task(tasks, status, module) if status is not None else None
+    if as_json:
+        print(json.dumps({**run_to_json(run), "next": (failing or todo).task if (failing or todo) else upcoming},
                          indent=1))
     else:
         marks = Marks(sys.stdout)
-        print(render_run(run, marks, details=True, title="", notes=args.debug).strip())
+        print(render_run(run, marks, details=True, title="", notes=notes, every=verbose).strip())
+        if not verbose and any(len(f.failures) > 1 for f in functions if f.status == "failed"):
+            print("(`course check -v` shows every failing test)")
         if failing is not None:
             print(f"Next: fix {failing.task} {marks.dash} stuck? `course hint {failing.task}`")
         elif todo is not None:
             print(f"Next: write {todo.task} in exercises/{split_task(todo.task)[0]}.py, then "
                   f"`course check {todo.task}`")
         else:
-            upcoming = (next_task(catalog(), status)  # the student's next function, from their own status
-                        if args.impl is None and (STATE / "catalog.json").is_file() else None)
             print("All checked functions pass." + (
                 f" Next: {upcoming} {marks.dash} write it in exercises/{split_task(upcoming)[0]}.py, "
                 f"then `course check {upcoming}`" if upcoming else ""))
+        if status is not None:
+            print(f"Progress {marks.dash} {progress(tasks, status, module)}")
     return 0 if all(f.status == "passed" for f in run.functions()) else 1
+
+
+def command_watch(args: argparse.Namespace) -> int:
+    from grader.course.watch import watch  # it imports this module
+
+    return watch(args)
 
 
 def load_hints(module: str, root: Path = ROOT) -> dict[str, list[str]]:
@@ -458,14 +548,15 @@ def load_hints(module: str, root: Path = ROOT) -> dict[str, list[str]]:
 
 
 def command_hint(args: argparse.Namespace) -> int:
-    try:
-        module, name = split_task(args.task)
-    except ValueError:
-        raise CourseError(f"a hint is for one function: `course hint MODULE.FUNCTION`. Received: {args.task!r}") from None
+    status = load_status()
+    if args.all:
+        return _hints_so_far(args.task, status, args.format == "json")
+    if args.task is None:
+        raise CourseError("a hint is for one function: `course hint MODULE.FUNCTION` (`--all`: those given so far)")
+    module, name = _one_task(args.task)
     hints = load_hints(module).get(name)
     if not hints:
         raise CourseError(f"no hints for {args.task} (hints/{module}.toml has no [{name}] table)")
-    status = load_status()
     shown = 0 if args.reset else int(status["hints"].get(args.task, 0))
     number = min(shown + 1, len(hints))
     status["hints"][args.task] = number
@@ -479,6 +570,37 @@ def command_hint(args: argparse.Namespace) -> int:
         print(f"Run `course hint {args.task}` again for a more specific one.")
     else:
         print(f"That was the last hint for {args.task} (`--reset` starts again from the first).")
+    return 0
+
+
+def _one_task(task: str) -> tuple[str, str]:
+    try:
+        return split_task(task)
+    except ValueError:
+        raise CourseError(f"a hint is for one function: `course hint MODULE.FUNCTION`. Received: {task!r}") from None
+
+
+def _hints_so_far(task: str | None, status: dict[str, Any], as_json: bool) -> int:
+    """Every hint given so far (of one function, or of all), again, without moving on."""
+    given = {t: int(n) for t, n in sorted(status["hints"].items(), key=lambda item: task_rank(item[0]))
+             if task is None or t == task}
+    if task is not None:
+        _one_task(task)
+    entries = []
+    for name, count in given.items():
+        module, function = split_task(name)
+        hints = load_hints(module).get(function, [])
+        entries += [{"task": name, "hint": n + 1, "of": len(hints), "text": hints[n]}
+                    for n in range(min(count, len(hints)))]
+    if as_json:
+        print(json.dumps(entries, indent=1))
+        return 0
+    if not entries:
+        print(f"No hints given so far{' for ' + task if task else ''}: `course hint MODULE.FUNCTION` gives the first.")
+        return 0
+    for entry in entries:
+        print(f"Hint {entry['hint']} of {entry['of']} for {entry['task']}:")
+        print(_indent(entry["text"], prefix="  ", lines=40))
     return 0
 
 
@@ -645,15 +767,25 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=command_list)
 
     check = commands.add_parser("check", help="grade your exercises (all, a module, or one function)")
-    check.add_argument("selectors", nargs="*", metavar="MODULE[.FUNCTION]")
+    check.add_argument("selectors", nargs="*", metavar="MODULE[.FUNCTION] | FILE [FUNCTION ...]",
+                       help="modules or functions by name, or one module file or notebook by its path")
     check.add_argument("--impl", metavar="DIR", help="check another folder than exercises/")
+    check.add_argument("-v", "--verbose", action="store_true", help="every failing test's message, whole")
     check.add_argument("--format", choices=("table", "json"), default="table")
     _limit_options(check)
     check.set_defaults(run=command_check)
 
+    watching = commands.add_parser("watch", help="check the function you edit each time you save")
+    watching.add_argument("module", nargs="?", metavar="MODULE", help="one exercise (default: every one)")
+    watching.add_argument("--impl", metavar="DIR", help="watch another folder than exercises/")
+    watching.add_argument("-v", "--verbose", action="store_true", help="every failing test's message, whole")
+    _limit_options(watching)
+    watching.set_defaults(run=command_watch)
+
     hint = commands.add_parser("hint", help="the next hint for a function")
-    hint.add_argument("task", metavar="MODULE.FUNCTION")
+    hint.add_argument("task", metavar="MODULE.FUNCTION", nargs="?")
     hint.add_argument("--reset", action="store_true", help="start again from the first hint")
+    hint.add_argument("--all", action="store_true", help="read again the hints given so far (of TASK, or all)")
     hint.add_argument("--format", choices=("table", "json"), default="table")
     hint.set_defaults(run=command_hint)
 

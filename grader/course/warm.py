@@ -47,6 +47,10 @@ class WarmGrader:
             self.process = subprocess.Popen(command, cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=output, env=env, start_new_session=True)
 
+    def ready(self, log: Path, timeout: float = 300.0) -> bool:
+        """Wait until the service has imported everything (it answers a request after that)."""
+        return self.run(["--version"], log, timeout) == 0
+
     def run(self, argv: list[str], log: Path, timeout: float) -> int | str:
         """Run one pytest session in the service: its exit status, or why there is none."""
         self.start(log.with_name("service.log"))

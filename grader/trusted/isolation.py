@@ -21,7 +21,6 @@ is graded as usual.
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -36,7 +35,7 @@ from grader.trusted.rebuild import REBUILD_SECONDS, RebuildRefused, keras_config
 from grader.trusted.remote import (RemoteModule, RemoteObject, StudentError, WorkerFailure, describe_call,
                                    remote_class, student_error)
 from grader.trusted.sandbox import IDS_PER_RUN, Sandbox
-from grader.trusted.submission import NotRegular, read_regular, status
+from grader.trusted.submission import NotRegular, preload_for, status
 from grader.trusted.workers import Budget, Limits, WorkerDied, WorkerProcess
 
 MAX_MODULES_PER_WORKER = 25  # a kept worker's life: its CPU limit counts every module it served
@@ -480,15 +479,7 @@ class Isolation:
 
     def preload_for(self, folder: Path) -> str:
         """The trusted imports a worker does before the code: TensorFlow if any file uses it."""
-        if self.preload is not None:
-            return self.preload
-        uses_tf = False
-        for path in folder.glob("*.py"):
-            try:
-                uses_tf = uses_tf or bool(re.search(rb"\b(tensorflow|keras)\b", read_regular(path)))
-            except OSError:
-                continue
-        return "numpy" + (",tensorflow,keras" if uses_tf else "")
+        return self.preload if self.preload is not None else preload_for(folder.glob("*.py"))
 
     def warm(self, owner: str, folder: Path) -> None:
         """Start a worker for ``owner`` now, so that its imports overlap with the grader's start."""

@@ -27,7 +27,7 @@ import pytest
 
 from grader.plugins import isolated
 from grader.trusted.isolation import Isolation
-from grader.trusted.workers import Limits
+from grader.trusted.workers import Limits, WorkerDied
 
 
 def _redirect(fd: int) -> None:
@@ -49,8 +49,14 @@ def main(argv: list[str]) -> int:
     pytest.main(["--collect-only", "-m", "graded", *common, *files])  # imports the tests, once
     isolation = Isolation(limits, isolated.protected_paths(root, root), preload=preload)
     isolation.kept = True
-    isolation.warm("", root)  # the first check's worker starts importing now
+    isolation.warm("", root)  # the first check's worker
     isolated.KEPT.isolation = isolation
+    spare = isolation.spares.get("")
+    if spare is not None:
+        try:
+            spare.wait_preloaded()  # so that the first answer, "ready", means a warm worker too
+        except WorkerDied:
+            pass  # the first check starts another
     try:
         for line in sys.stdin:
             request = json.loads(line)

@@ -11,6 +11,7 @@ O_NONBLOCK`` and read up to a size bound; everything else is reported, never ope
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -155,3 +156,14 @@ def stage(found: Submission, folder: Path) -> Path:
     for module, data in found.files.items():
         (folder / f"{module}.py").write_bytes(data)
     return folder
+
+
+def preload_for(files: Iterable[Path]) -> str:
+    """The trusted imports a worker does before the student's code: TensorFlow if a file uses it."""
+    uses_tf = False
+    for path in files:
+        try:
+            uses_tf = uses_tf or bool(re.search(rb"\b(tensorflow|keras)\b", read_regular(path)))
+        except OSError:
+            continue
+    return "numpy" + (",tensorflow,keras" if uses_tf else "")

@@ -202,9 +202,8 @@ class WorkerProcess:
         message = {"op": "load", "folder": str(folder), "module": module, "display": display}
         self.guarded(lambda: self.send(Frame(message), time.monotonic() + 30), 30, "")
 
-    def wait_ready(self) -> Frame:
-        """Wait for the trusted preload (TensorFlow), then for the student's import, timed alone."""
-        assert self.load_sent
+    def wait_preloaded(self) -> None:
+        """Wait for the trusted preload (TensorFlow) to finish."""
         if not self.preloaded:
             preloaded = self.guarded(lambda: self.receive(time.monotonic() + PRELOAD_SECONDS), PRELOAD_SECONDS,
                                      " while importing TensorFlow, before your code ran")
@@ -212,6 +211,11 @@ class WorkerProcess:
                 self.stop()
                 raise WorkerDied("broke the grader's protocol (no preloaded message)", "protocol")
             self.preloaded = True
+
+    def wait_ready(self) -> Frame:
+        """Wait for the trusted preload (TensorFlow), then for the student's import, timed alone."""
+        assert self.load_sent
+        self.wait_preloaded()
         limit = self.limits.import_time
         frame = self.guarded(lambda: self.receive(time.monotonic() + limit), limit, "")
         assert frame is not None

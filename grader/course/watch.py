@@ -79,10 +79,13 @@ def watch(args: argparse.Namespace) -> int:
         warm.start(private / "service.log")
         if not warm.ready(private / "ready.log"):
             raise cli.CourseError(f"the grader did not start (its log: {private / 'service.log'})")
-        print("Ready: save the file to check the function you changed (Ctrl-C stops).", file=sys.stderr)
         wanted = {str(path) for path in files.values()}
-        for changes in watchfiles.watch(folder, watch_filter=lambda _, path: path in wanted, debounce=400,
-                                        step=20, raise_interrupt=False):
+        ready = False
+        for changes in watchfiles.watch(folder, watch_filter=lambda _, path: path in wanted, debounce=400, step=20,
+                                        rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+            if not ready:  # the first (empty) answer: the watcher is in place
+                print("Ready: save the file to check the function you changed (Ctrl-C stops).", file=sys.stderr)
+                ready = True
             for module in sorted({Path(path).stem for _, path in changes}):
                 now = graded_sources(files[module], names[module])
                 if isinstance(now, str):

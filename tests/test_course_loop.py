@@ -22,7 +22,10 @@ from grader.course import cli as course
 from grader.course.warm import WarmGrader
 from grader.course.watch import REST, graded_sources, to_check
 from grader.trusted.results import FunctionResult, GradingRun, TestOutcome
-from tests.test_course import ROOT, _fresh_stubs, state  # noqa: F401 - `state` is a fixture
+from tests import test_course
+from tests.test_course import ROOT, _fresh_stubs
+
+state = test_course.state  # the fixture: a private .course/ and fresh stubs in place of exercises/
 
 MODULE = "c1w2_logistic_regression"
 REFERENCE = (ROOT / "solutions" / f"{MODULE}.py").read_text()

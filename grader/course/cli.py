@@ -24,6 +24,7 @@ import argparse
 import ast
 import concurrent.futures
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -63,8 +64,9 @@ class CourseError(Exception):
 # Running the graded tests (the trusted side, in a child process)
 # ---------------------------------------------------------------------------------------------
 
-def graded_test_files(root: Path = ROOT) -> list[Path]:
-    """Test files under ``tests/`` with at least one ``@graded(...)`` test."""
+@functools.cache
+def graded_test_files(root: Path = ROOT) -> tuple[Path, ...]:
+    """Test files under ``tests/`` with at least one ``@graded(...)`` test (read once a process)."""
     files = []
     for path in sorted((root / "tests").rglob("test_*.py")):
         try:
@@ -75,7 +77,7 @@ def graded_test_files(root: Path = ROOT) -> list[Path]:
                for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                for d in node.decorator_list):
             files.append(path)
-    return files
+    return tuple(files)
 
 
 def test_files_for(selectors: Iterable[str], root: Path = ROOT) -> list[Path]:
@@ -83,7 +85,7 @@ def test_files_for(selectors: Iterable[str], root: Path = ROOT) -> list[Path]:
     ``tests/MODULE/test_FUNCTION.py``, a module's folder, or all of them (no selector)."""
     files, selectors = graded_test_files(root), list(selectors)
     if not selectors:
-        return files
+        return list(files)
     wanted = set()
     for selector in selectors:
         module, _, function = selector.partition(".")

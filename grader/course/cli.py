@@ -4,6 +4,7 @@
     course check [MODULE[.FUNCTION] ...]   grade exercises/ (isolated); what failed and what next
     course check FILE.ipynb|FILE.py        grade one notebook or module file
     course watch [MODULE]                  check the function you edit on every save (a warm grader)
+    course plot MODULE.FUNCTION            your training curve beside the reference's (a PNG)
     course hint MODULE.FUNCTION            the next graduated hint for that function (--all: those so far)
     course grade [--submission DIR]        score a folder; writes Gradescope's results.json
     course grade --submissions DIR -j N    score a folder of submissions, one results file each
@@ -538,6 +539,49 @@ def command_watch(args: argparse.Namespace) -> int:
     return watch(args)
 
 
+def command_plot(args: argparse.Namespace) -> int:
+    """Train with the student's function and the reference's, and write both costs as a PNG."""
+    try:
+        module, _ = split_task(args.task)
+    except ValueError:
+        raise CourseError(f"a plot is of one training function: `course plot MODULE.FUNCTION`. "
+                          f"Received: {args.task!r}") from None
+    if module not in known_modules():
+        raise CourseError(f"no exercise module {module!r}; `course list` shows them all. Received: {args.task}")
+    folder = Path(args.impl).resolve() if args.impl else EXERCISES
+    out = Path(args.out).resolve() if args.out else STATE / "plots" / f"{args.task}.png"
+    private = Path(tempfile.mkdtemp(prefix="course-plot-"))
+    try:
+        found = submission.scan(folder, [module])
+        if module not in found.files:
+            raise CourseError(found.problems.get(module) or f"{module}.py is not in {display_name(folder)}")
+        staged = submission.stage(found, private / "staged")
+        print(f"Training with your {args.task} and the reference's ...", file=sys.stderr)
+        env = dict(os.environ)
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        try:
+            done = subprocess.run([sys.executable, "-m", "grader.curves", args.task, str(staged), str(out),
+                                   str(args.time_limit)], cwd=ROOT, env=env, capture_output=True, text=True,
+                                  timeout=args.time_limit * 2 + 120, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise CourseError(f"training took longer than {args.time_limit * 2 + 120:g} s and was stopped") from None
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CourseError(f"the plot could not be made ({tail})")
+    answer = json.loads(lines[-1])
+    if "png" not in answer:
+        raise CourseError(answer.get("error", "the plot could not be made"))
+    if answer["yours"] is not None:
+        print(f"Your last cost: {answer['yours']:.6g} (the reference's: {answer['reference']:.6g})")
+    else:
+        print(f"No curve of yours: {answer['problem']}")
+    print(f"wrote {display_name(Path(answer['png']).parent)}{Path(answer['png']).name}")
+    return 0 if answer["yours"] is not None else 1
+
+
 def load_hints(module: str, root: Path = ROOT) -> dict[str, list[str]]:
     path = root / "hints" / f"{module}.toml"
     try:
@@ -783,6 +827,14 @@ def build_parser() -> argparse.ArgumentParser:
     watching.add_argument("-v", "--verbose", action="store_true", help="every failing test's message, whole")
     _limit_options(watching)
     watching.set_defaults(run=command_watch)
+
+    plotting = commands.add_parser("plot", help="your training curve beside the reference's, as a PNG")
+    plotting.add_argument("task", metavar="MODULE.FUNCTION", help="a training function (softmax regression, ...)")
+    plotting.add_argument("--impl", metavar="DIR", help="another folder than exercises/")
+    plotting.add_argument("--out", metavar="FILE", help="the PNG (default .course/plots/MODULE.FUNCTION.png)")
+    plotting.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                          help="time your training may take (default %(default)s)")
+    plotting.set_defaults(run=command_plot)
 
     hint = commands.add_parser("hint", help="the next hint for a function")
     hint.add_argument("task", metavar="MODULE.FUNCTION", nargs="?")

@@ -29,6 +29,17 @@ TASK = "c2w3_tensorflow_intro."
 COURSE = np.array([[1.0], [-20.0], [100.0]])  # J(w) = w**2 - 20 w + 100 = (w - 10)**2
 
 
+def blobs(per_class: int, sample_seed: int, n_x: int = 4, n_y: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blobs around 3 fixed centres, ``per_class`` examples each, sorted by class.
+
+    Returns X (n_x, m) and one-hot Y (n_y, m), float32, m = n_y * per_class.
+    """
+    centres = np.random.default_rng(0).normal(scale=3.0, size=(n_y, n_x))
+    classes = np.repeat(np.arange(n_y), per_class)
+    X = centres[classes] + np.random.default_rng(sample_seed).normal(size=(classes.size, n_x))
+    return X.T.astype(np.float32), np.eye(n_y, dtype=np.float32)[classes].T
+
+
 def watched(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str], str]:
     """Call ``function``; return its result, the global TensorFlow state it changed (which the
     worker has put back) and what it printed."""

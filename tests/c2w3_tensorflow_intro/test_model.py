@@ -10,18 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from grader import checks, graded, mutant, rewrite
-from tests.c2w3_tensorflow_intro.oracles import checked_parameters, keras_cce, numpy_forward, TASK, watched
-
-
-def _blobs(per_class: int, sample_seed: int, n_x: int = 4, n_y: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian blobs around 3 fixed centres, ``per_class`` examples each, sorted by class.
-
-    Returns X (n_x, m) and one-hot Y (n_y, m), float32, m = n_y * per_class.
-    """
-    centres = np.random.default_rng(0).normal(scale=3.0, size=(n_y, n_x))
-    classes = np.repeat(np.arange(n_y), per_class)
-    X = centres[classes] + np.random.default_rng(sample_seed).normal(size=(classes.size, n_x))
-    return X.T.astype(np.float32), np.eye(n_y, dtype=np.float32)[classes].T
+from tests.c2w3_tensorflow_intro.oracles import blobs, checked_parameters, keras_cce, numpy_forward, TASK, watched
 
 
 # The calls of `model` that the tests share: name -> (training set, test set, hyperparameters)
@@ -40,8 +29,8 @@ _RUNS: dict[tuple[ModuleType, str], tuple[Any, str, list[str]]] = {}
 def _model_arguments(name: str) -> tuple[dict[str, Any], str]:
     """The keyword arguments of the named call of ``model``, and the call described for messages."""
     (per_class, train_seed), (per_class_test, test_seed), hyperparameters = _MODEL_CALLS[name]
-    arguments = dict(zip(("X_train", "Y_train"), _blobs(per_class, train_seed)))
-    arguments |= dict(zip(("X_test", "Y_test"), _blobs(per_class_test, test_seed)))
+    arguments = dict(zip(("X_train", "Y_train"), blobs(per_class, train_seed)))
+    arguments |= dict(zip(("X_test", "Y_test"), blobs(per_class_test, test_seed)))
     arguments |= hyperparameters
     settings = ", ".join(f"{key}={value}" for key, value in hyperparameters.items())
     order = " sorted by class" if name == "sorted" else ""

@@ -265,6 +265,16 @@ def fixed_initialisation(model: keras.Model, seed: int = 0) -> None:
     model.set_weights(weights)
 
 
+def overfitting_network() -> keras.Model:
+    """An unregularized (64, 32) ReLU network, Adam(0.01): on the overfitting data its validation
+    loss bottoms out after a few epochs and then climbs."""
+    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy())
+    fixed_initialisation(model)
+    return model
+
+
 def train_full_batch(model: keras.Model, X: np.ndarray, y: np.ndarray, steps: int = 150,
                      learning_rate: float = 0.01) -> None:
     """``steps`` full-batch Adam steps on Keras' binary cross-entropy plus the model's own losses

@@ -8,17 +8,7 @@ import keras
 import numpy as np
 
 from grader import checks, graded, mutant, observe, rewrite
-from tests.c2w1_regularization.oracles import EARLY_STOPPING, fixed_initialisation, overfitting_data
-
-
-def _plain_model() -> keras.Model:
-    """An unregularized (64, 32) ReLU network, Adam(0.01): on the overfitting data its validation
-    loss bottoms out after a few epochs and then climbs."""
-    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, activation="relu"),
-                              keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy())
-    fixed_initialisation(model)
-    return model
+from tests.c2w1_regularization.oracles import EARLY_STOPPING, overfitting_data, overfitting_network
 
 
 _RUNS: dict[tuple[Any, int, int], Any] = {}  # (impl, patience, max_epochs) -> what the call returned
@@ -36,7 +26,7 @@ def _train(impl, patience: int, max_epochs: int, batch_size: int = 32, *, shared
     if shared and key in _RUNS:
         result = _RUNS[key]
     else:
-        result = impl.train_with_early_stopping(_plain_model(), X_train, y_train, X_val, y_val, patience,
+        result = impl.train_with_early_stopping(overfitting_network(), X_train, y_train, X_val, y_val, patience,
                                                 max_epochs, batch_size)
         if shared:
             _RUNS[key] = result

@@ -533,6 +533,12 @@ def report_check(run: GradingRun, status: dict[str, Any] | None, *, verbose: boo
     return 0 if all(f.status == "passed" for f in run.functions()) else 1
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    from grader.course.serve import command_serve as serve  # it imports this module
+
+    return serve(args)
+
+
 def command_watch(args: argparse.Namespace) -> int:
     from grader.course.watch import watch  # it imports this module
 
@@ -827,6 +833,13 @@ def build_parser() -> argparse.ArgumentParser:
     watching.add_argument("-v", "--verbose", action="store_true", help="every failing test's message, whole")
     _limit_options(watching)
     watching.set_defaults(run=command_watch)
+
+    serving = commands.add_parser("serve", help="a warm grader for the notebooks' check cells (a Unix socket)")
+    serving.add_argument("--socket", required=True, metavar="PATH", help="where to listen (set COURSE_GRADER to it)")
+    serving.add_argument("--module", action="append", metavar="MODULE", help="import only these tests ahead")
+    serving.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
+    _limit_options(serving)
+    serving.set_defaults(run=command_serve)
 
     plotting = commands.add_parser("plot", help="your training curve beside the reference's, as a PNG")
     plotting.add_argument("task", metavar="MODULE.FUNCTION", help="a training function (softmax regression, ...)")

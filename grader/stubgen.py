@@ -21,10 +21,14 @@ Usage::
     python -m grader.stubgen --check    # exit 1 if a stub is not what would be generated
     python -m grader.stubgen --force    # write every stub; an edited file is kept as NAME.py.orig-TIME
 
-A student's work is never lost: an exercise whose file differs from its stub as committed in git
-and from every stub this command wrote there before (remembered in ``.course/stubs-written.json``
-beside ``exercises/``: an author may change a solution twice between commits) holds the student's
-code and is left alone unless ``--force``, which keeps a copy first; and
+Each exercise is also written as a notebook, ``notebooks/M.ipynb``, built from the same stub
+text (:func:`grader.notebook.make_notebook`), checked and protected exactly like the stub.
+
+A student's work is never lost: an exercise (or notebook) whose file differs from its stub as
+committed in git and from every stub this command wrote there before (remembered in
+``.course/stubs-written.json`` beside ``exercises/`` and ``notebooks/``: an author may change a
+solution twice between commits) holds the student's code and is left alone unless ``--force``,
+which keeps a copy first; and
 ``--check`` accepts a stub when either the file or its committed version is what would be
 generated, so ``make test`` passes on a student's tree with every exercise edited.
 """
@@ -41,6 +45,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from grader.notebook import make_notebook
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -124,6 +130,22 @@ def _find_regions(source: str, filename: str) -> list[_Region]:
     return regions
 
 
+def _stub_body(source: str, module: str, filename: str) -> tuple[str, list[str]]:
+    """The stub's text without its header, and the top-level definitions holding a region, in
+    file order (a method's region makes its class graded)."""
+    regions = _find_regions(source, filename)
+    lines = source.splitlines()
+    out: list[str] = []
+    position = 0
+    for region in regions:
+        out.extend(lines[position : region.begin - 1])
+        out.append(f'{region.indent}raise NotImplementedError("{module}.{region.qualname}")')
+        position = region.end
+    out.extend(lines[position:])
+    graded = list(dict.fromkeys(region.qualname.split(".")[0] for region in regions))
+    return "\n".join(out) + "\n", graded
+
+
 def make_stub(source: str, module: str, filename: str = "<solution>") -> str:
     """Return the stub text for one solution module's source.
 
@@ -135,26 +157,26 @@ def make_stub(source: str, module: str, filename: str = "<solution>") -> str:
     Raises:
         MarkerError: unclosed, nested, malformed or misplaced markers, naming file and line.
     """
-    regions = _find_regions(source, filename)
-    lines = source.splitlines()
-    out: list[str] = []
-    position = 0
-    for region in regions:
-        out.extend(lines[position : region.begin - 1])
-        out.append(f'{region.indent}raise NotImplementedError("{module}.{region.qualname}")')
-        position = region.end
-    out.extend(lines[position:])
-    return HEADER.format(name=Path(filename).name) + "\n".join(out) + "\n"
+    return HEADER.format(name=Path(filename).name) + _stub_body(source, module, filename)[0]
+
+
+def _solution_files(solutions: Path) -> list[Path]:
+    return [path for path in sorted(solutions.glob("*.py")) if path.name != "__init__.py"]
 
 
 def generate(solutions: Path, exercises: Path) -> dict[Path, str]:
     """Map each stub path under ``exercises`` to the text it should hold."""
-    stubs: dict[Path, str] = {}
-    for path in sorted(solutions.glob("*.py")):
-        if path.name == "__init__.py":
-            continue
-        stubs[exercises / path.name] = make_stub(path.read_text(), path.stem, str(path))
-    return stubs
+    return {exercises / path.name: make_stub(path.read_text(), path.stem, str(path))
+            for path in _solution_files(solutions)}
+
+
+def generate_notebooks(solutions: Path, notebooks: Path) -> dict[Path, str]:
+    """Map each notebook path under ``notebooks`` (``M.ipynb``) to the text it should hold."""
+    made: dict[Path, str] = {}
+    for path in _solution_files(solutions):
+        stub, graded = _stub_body(path.read_text(), path.stem, str(path))
+        made[notebooks / f"{path.stem}.ipynb"] = make_notebook(stub, path.stem, graded)
+    return made
 
 
 def committed(path: Path) -> str | None:
@@ -171,15 +193,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _record(exercises: Path) -> Path:
-    """Where the digests of the stubs written into ``exercises`` are remembered (not in git)."""
-    return exercises.parent / ".course" / "stubs-written.json"
+def _record(folder: Path) -> Path:
+    """Where the digests of the files written into ``folder`` (``exercises/``, ``notebooks/``) are
+    remembered (not in git): one record beside them, keyed by file name."""
+    return folder.parent / ".course" / "stubs-written.json"
 
 
-def written_before(exercises: Path) -> dict[str, list[str]]:
+def written_before(folder: Path) -> dict[str, list[str]]:
     """File name -> digests of the stubs this command wrote there (empty when none recorded)."""
     try:
-        data = json.loads(_record(exercises).read_text())
+        data = json.loads(_record(folder).read_text())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -195,31 +218,40 @@ def edited(path: Path, stub: str, written: dict[str, list[str]] | None = None) -
             and _digest(text) not in (written or {}).get(path.name, []))
 
 
-def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
-    """Names of stubs that are missing, stale or have no solution; empty when in sync.
+def _drift(expected: dict[Path, str], folder: Path, suffix: str, solutions: Path) -> list[str]:
+    """Names of files in ``folder`` (``*suffix``) that are missing, stale or have no solution.
 
-    A stub is in sync when the file or its committed version is the generated text: a student's
-    edits to exercises/ are their work, not staleness.
+    A file is in sync when it or its committed version is the generated text: a student's edits
+    are their work, not staleness.
     """
-    stubs = generate(solutions, exercises)
-    problems = [f"{path.name}: missing" for path in stubs if not path.exists() and committed(path) is None]
-    problems += [f"{path.name}: differs from the generated stub" for path, text in stubs.items()
+    problems = [f"{path.name}: missing" for path in expected if not path.exists() and committed(path) is None]
+    problems += [f"{path.name}: differs from the generated stub" for path, text in expected.items()
                  if path.exists() and path.read_text() != text and committed(path) != text]
     problems += [f"{path.name}: has no solution in {solutions.name}/"
-                 for path in sorted(exercises.glob("*.py"))
-                 if path.name != "__init__.py" and path not in stubs]
+                 for path in sorted(folder.glob(f"*{suffix}"))
+                 if path.name != "__init__.py" and path not in expected]
     return problems
 
 
+def out_of_sync(solutions: Path, exercises: Path) -> list[str]:
+    """Names of stubs in ``exercises`` that are missing, stale or have no solution; empty when in sync."""
+    return _drift(generate(solutions, exercises), exercises, ".py", solutions)
+
+
+def notebooks_out_of_sync(solutions: Path, notebooks: Path) -> list[str]:
+    """Names of notebooks in ``notebooks`` that are missing, stale or have no solution."""
+    return _drift(generate_notebooks(solutions, notebooks), notebooks, ".ipynb", solutions)
+
+
 def write(stubs: dict[Path, str], force: bool) -> tuple[list[Path], list[Path], list[Path]]:
-    """Write the stubs that changed: ``(written, kept, backups)``. A file with work of its own is
-    kept, or with ``force`` copied to ``NAME.py.orig-TIME`` before the stub replaces it."""
+    """Write the stubs (and notebooks) that changed: ``(written, kept, backups)``. A file with work
+    of its own is kept, or with ``force`` copied to ``NAME.orig-TIME`` before the stub replaces it."""
     written, kept, backups = [], [], []
-    records: dict[Path, dict[str, list[str]]] = {}
+    records: dict[Path, dict[str, list[str]]] = {}  # record file -> its digests (folders may share one)
     for path, text in stubs.items():
         if path.exists() and path.read_text() == text:
             continue
-        record = records.setdefault(path.parent, written_before(path.parent))
+        record = records.setdefault(_record(path.parent), written_before(path.parent))
         if edited(path, text, record):
             if not force:
                 kept.append(path)
@@ -231,10 +263,10 @@ def write(stubs: dict[Path, str], force: bool) -> tuple[list[Path], list[Path], 
         path.write_text(text)
         record[path.name] = [*record.get(path.name, [])[-19:], _digest(text)]
         written.append(path)
-    for folder, record in records.items():
-        if any(path.parent == folder for path in written):
-            _record(folder).parent.mkdir(parents=True, exist_ok=True)
-            _record(folder).write_text(json.dumps(record, indent=0))
+    for location, record in records.items():
+        if any(_record(path.parent) == location for path in written):
+            location.parent.mkdir(parents=True, exist_ok=True)
+            location.write_text(json.dumps(record, indent=0))
     return written, kept, backups
 
 
@@ -245,25 +277,34 @@ def main(argv: list[str] | None = None) -> int:
                         help="also replace exercises you edited (each is kept as NAME.py.orig-TIME first)")
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="where the notebooks go (default: notebooks/ beside the exercises' folder)")
     args = parser.parse_args(argv)
+    args.notebooks = args.notebooks or args.exercises.parent / "notebooks"
     try:
         if args.check:
-            problems = out_of_sync(args.solutions, args.exercises)
+            problems = [f"{args.exercises.name}/{problem}" for problem in out_of_sync(args.solutions, args.exercises)]
+            problems += [f"{args.notebooks.name}/{problem}"
+                         for problem in notebooks_out_of_sync(args.solutions, args.notebooks)]
             for problem in problems:
-                print(f"exercises/{problem}", file=sys.stderr)
+                print(problem, file=sys.stderr)
             if problems:
-                print("Run `make stubs` to regenerate exercises/ from solutions/.", file=sys.stderr)
+                print(f"Run `make stubs` to regenerate {args.exercises.name}/ and {args.notebooks.name}/ "
+                      f"from {args.solutions.name}/.", file=sys.stderr)
             return 1 if problems else 0
         stubs = generate(args.solutions, args.exercises)
+        notebooks = generate_notebooks(args.solutions, args.notebooks)
     except MarkerError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    written, kept, backups = write(stubs, args.force)
+    written, kept, backups = write({**stubs, **notebooks}, args.force)
     for backup in backups:
         print(f"kept your version of {backup.name.partition('.orig-')[0]} as {backup}", file=sys.stderr)
     for path in kept:
         print(f"left {path} as it is: it has your code (--force replaces it and keeps a copy)", file=sys.stderr)
-    print(f"wrote {len(written)} of {len(stubs)} stubs to {args.exercises}", file=sys.stderr)
+    print(f"wrote {sum(path in stubs for path in written)} of {len(stubs)} stubs to {args.exercises} and "
+          f"{sum(path in notebooks for path in written)} of {len(notebooks)} notebooks to {args.notebooks}",
+          file=sys.stderr)
     return 0
 
 

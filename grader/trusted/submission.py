@@ -6,6 +6,10 @@ files, or the same module twice in two folders. The trusted side looks at it onl
 module: the folder is walked with directory file descriptors and never follows a link; only
 regular files named like an exercise module are read, each opened with ``O_NOFOLLOW |
 O_NONBLOCK`` and read up to a size bound; everything else is reported, never opened.
+
+A module may come as a notebook, ``M.ipynb``: its JSON is turned into the module its code cells
+define (:func:`grader.notebook.read_notebook`; nothing in it runs here), and ``M.py`` is graded
+where a submission holds both.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+
+from grader.notebook import NotebookError, read_notebook
 
 MAX_FILE_BYTES = 2 * 2**20  # a module file larger than this is not graded
+MAX_NOTEBOOK_BYTES = 16 * 2**20  # a notebook, its outputs (plots) included
 MAX_ENTRIES = 20_000  # entries looked at in one submission
 MAX_DEPTH = 12  # folders below the submission's top
 SKIPPED_FOLDERS = frozenset({"__MACOSX", ".git", "__pycache__", ".venv", "node_modules"})
@@ -85,13 +93,42 @@ def status(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else kind_of(mode)
 
 
+class _Candidate(NamedTuple):
+    """One file named like a module: where it is, and its module bytes or why it is not graded."""
+
+    depth: int
+    path: str
+    content: bytes | str  # the module's source, or the problem with the file
+    notes: list[str]  # what reading it found (a notebook's cells left out)
+
+    @property
+    def notebook(self) -> bool:
+        return self.path.endswith(".ipynb")
+
+
+def _module_bytes(data: bytes, path: str) -> tuple[bytes | str, list[str]]:
+    """A module file's bytes as they are, a notebook's as the module its cells define (with what
+    was left out), or the sentence saying why a notebook is not graded."""
+    if not path.endswith(".ipynb"):
+        return data, []
+    try:
+        module = read_notebook(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"{path} is not a notebook Jupyter can read (it is not UTF-8 text): not graded", []
+    except NotebookError as err:
+        return f"{path} is not a notebook Jupyter can read ({err}): not graded", []
+    return module.source.encode(), [f"{path}: {sentence}" for sentence in module.left_out]
+
+
 @dataclass
 class Submission:
     """The module files found in one submission folder.
 
     Attributes:
-        files: module -> the file's bytes (regular files only, at most ``MAX_FILE_BYTES``).
-        paths: module -> where it was found, relative to the submission (``exercises/m.py``).
+        files: module -> the module's source (a regular file of at most ``MAX_FILE_BYTES``, or
+            the module a notebook of at most ``MAX_NOTEBOOK_BYTES`` defines).
+        paths: module -> where it was found, relative to the submission (``exercises/m.py``,
+            ``m.ipynb``).
         problems: module -> why a file named like it is not graded (a link, a pipe, too large).
         notes: what else a student should know (a module found twice, a folder cut short).
     """
@@ -103,9 +140,10 @@ class Submission:
 
 
 def scan(root: Path, modules: Iterable[str]) -> Submission:
-    """Find the module files anywhere in ``root``: one per module, the shallowest (then first in
-    name order) where several folders hold one; links and special files are reported, not read."""
-    wanted = {f"{module}.py": module for module in modules}
+    """Find the module files (``M.py`` or a notebook ``M.ipynb``) anywhere in ``root``: one per
+    module, a ``.py`` before a notebook, then the shallowest (then first in name order) where
+    several folders hold one; links and special files are reported, not read."""
+    wanted = {f"{module}{suffix}": module for module in modules for suffix in (".py", ".ipynb")}
     found = Submission()
     try:
         top = os.lstat(root)
@@ -115,7 +153,7 @@ def scan(root: Path, modules: Iterable[str]) -> Submission:
     if not stat.S_ISDIR(top.st_mode):
         found.notes.append(f"the submission is {kind_of(top.st_mode)}, not a folder: nothing was graded")
         return found
-    candidates: dict[str, list[tuple[int, str, bytes | str]]] = {}  # module -> (depth, path, bytes or problem)
+    candidates: dict[str, list[_Candidate]] = {}
     entries = 0
     for folder, folders, names, dir_fd in os.fwalk(root, follow_symlinks=False):
         relative = os.path.relpath(folder, root)
@@ -124,29 +162,36 @@ def scan(root: Path, modules: Iterable[str]) -> Submission:
         folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS and depth < MAX_DEPTH)
         for name in sorted(n for n in names + folders if n in wanted):
             path = name if depth == 0 else f"{relative}/{name}"
+            notes: list[str] = []
+            limit = MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_FILE_BYTES
             try:
-                content: bytes | str = read_regular(name, dir_fd=dir_fd)
+                content, notes = _module_bytes(read_regular(name, limit, dir_fd=dir_fd), path)
             except NotRegular as err:
                 content = f"{path} is {err}: only a regular file is graded (submit the file itself)" \
-                    if not str(err).startswith("larger") else f"{path} is {err}: not graded"
+                    if not str(err).startswith("larger") else f"{path} is {err}: not graded" + (
+                        " (clear its outputs and submit it again)" if limit == MAX_NOTEBOOK_BYTES else "")
             except OSError as err:
                 content = f"{path} cannot be read ({err.strerror}): not graded"
-            candidates.setdefault(wanted[name], []).append((depth, path, content))
+            candidates.setdefault(wanted[name], []).append(_Candidate(depth, path, content, notes))
         if entries > MAX_ENTRIES:
             found.notes.append(f"the submission holds more than {MAX_ENTRIES} files and folders: "
                                "only the first were looked at")
             break
     for module, options in sorted(candidates.items()):
-        options.sort(key=lambda option: (isinstance(option[2], str), option[0], option[1]))
-        depth, path, content = options[0]
-        if isinstance(content, str):
-            found.problems[module] = content
+        options.sort(key=lambda option: (isinstance(option.content, str), option.notebook, option.depth, option.path))
+        chosen = options[0]
+        if isinstance(chosen.content, str):
+            found.problems[module] = chosen.content
             continue
-        found.files[module], found.paths[module] = content, path
-        others = [option[1] for option in options[1:]]
-        if others:
-            found.notes.append(f"{module}.py is in several places ({', '.join([path, *others])}): "
-                               f"{path} is graded")
+        found.files[module], found.paths[module] = chosen.content, chosen.path
+        found.notes.extend(chosen.notes)
+        others = [option.path for option in options[1:]]
+        if any(option.notebook != chosen.notebook for option in options):
+            found.notes.append(f"{module} is in the submission as a module file and as a notebook "
+                               f"({', '.join([chosen.path, *others])}): {chosen.path} is graded")
+        elif others:
+            found.notes.append(f"{chosen.path.rpartition('/')[2]} is in several places "
+                               f"({', '.join([chosen.path, *others])}): {chosen.path} is graded")
     return found
 
 

@@ -26,7 +26,7 @@ tune: $(VENV)/.installed
 	$(PY) -m tuner report --dir runs/digits
 	$(PY) -m tuner plot --dir runs/digits --out runs/digits/search.png
 
-## stubs: regenerate exercises/ from solutions/
+## stubs: regenerate exercises/ and notebooks/ from solutions/
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubgen
 

@@ -20,18 +20,15 @@ kernel's setup cell stays quick.
 from __future__ import annotations
 
 import ast
+import os
 import re
-import sys
 import tempfile
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
 from grader import split_task
-
-if TYPE_CHECKING:
-    from grader.trusted.results import GradingRun
 
 CHECK_IMPORT = "from grader.notebook import check"  # the setup cell's line; not part of the module
 PREFIX = "the notebook: "  # how grading messages name the notebook's module
@@ -274,48 +271,19 @@ def make_notebook(stub: str, module: str, graded: Sequence[str]) -> str:
 # check(task) in a kernel
 # ---------------------------------------------------------------------------------------------
 
-def grade(folder: Path, tasks: list[str]) -> GradingRun:
+def grade(folder: Path, tasks: list[str]) -> dict[str, Any]:
     """Grade the module files in ``folder`` for ``tasks`` (``module.function``): the one place a
-    notebook's check reaches the grader, the isolated grader of ``course check`` (a cold run:
-    a grading process of its own; a warm grading service can take over here)."""
-    from grader.course.cli import run_graded
+    notebook's check reaches the grader. The session's warm grader (``course serve``, shared by
+    its kernels through ``COURSE_GRADER``; one started for this kernel where there is none) makes
+    the verdict ``course check`` makes; returns ``{"text": what to print, "code": exit status}``."""
+    from grader.course import serve
 
-    return run_graded(folder, tasks, prefix=PREFIX)
-
-
-def _next_step(run: GradingRun, dash: str) -> str:
-    """What to do next, as ``course check`` says it, for a student working in a notebook."""
-    from grader.course import cli
-    from grader.trusted.results import task_rank
-
-    functions = [f for f in run.functions() if not f.hidden]
-    failing = next((f for f in functions if f.status == "failed"), None)
-    todo = next((f for f in functions if f.status == "not_started"), None)
-    if failing is not None:
-        return f"Next: fix {failing.task} {dash} stuck? `course hint {failing.task}`"
-    if todo is not None:
-        return f"Next: write {todo.task} in its cell above, run that cell, then this check again"
-    upcoming = None
-    if functions and (cli.STATE / "catalog.json").is_file():  # as `course check`: only once it is known
-        last = max(task_rank(f.task) for f in functions)
-        upcoming = next((task for task in cli.catalog() if task_rank(task) > last), None)
-    if upcoming is None:
-        return "All checked functions pass."
-    module = split_task(upcoming)[0]
-    where = ("in its cell below, then run its check" if module == split_task(functions[-1].task)[0]
-             else f"in notebooks/{module}.ipynb")
-    return f"All checked functions pass. Next: {upcoming} {dash} write it {where}"
-
-
-def report(run: GradingRun) -> str:
-    """The table ``course check`` prints for a run, and what to do next."""
-    from grader.course.cli import Marks, render_run
-
-    if not run.tests:
-        return f"check: {run.error or 'no graded tests match'}"
-    marks = Marks(sys.stdout)
-    table = render_run(run, marks, details=True, title="", notes=False).strip()
-    return f"{table}\n{_next_step(run, marks.dash)}"
+    request = {"folder": str(folder), "tasks": tasks, "prefix": PREFIX, "notebook": True}
+    try:
+        return serve.ask(serve.connect(), request)
+    except OSError:  # a server that went away: start one for this kernel, once
+        os.environ.pop(serve.ENVIRONMENT, None)
+        return serve.ask(serve.connect(), request)
 
 
 def check(task: str) -> None:
@@ -339,5 +307,5 @@ def check(task: str) -> None:
                            f"`course check {task}`")
     with tempfile.TemporaryDirectory(prefix="notebook-") as folder:
         (Path(folder) / f"{module}.py").write_text(module_source(list(shell.user_ns.get("In", []))))
-        run = grade(Path(folder), [task])
-    print(report(run))
+        answer = grade(Path(folder), [task])
+    print(answer["text"].rstrip())

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -22,6 +23,7 @@ import pytest
 
 from grader import notebook, stubgen
 from grader.course import cli as course
+from grader.course.serve import ENVIRONMENT
 from grader.notebook import assemble, make_notebook, module_source, read_module
 from grader.trusted import submission
 
@@ -354,16 +356,28 @@ def _test_of(nodeid: str, submission: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Notebooks in a real kernel: every check cell is a cold grading run of its own
+# Notebooks in a real kernel: every check cell graded by the session's warm grader
 # ---------------------------------------------------------------------------------------------
 
-# Each check cell starts a grading process (pytest, a worker, the module's imports): 5-10 s on
-# two cores, so the whole course's 2 x 100 check cells take about 20-30 min. c1w2_logistic_regression
-# (NumPy) always runs; COURSE_NOTEBOOKS=all runs every notebook. Once check() grades through the
-# warm service (grader.notebook.grade), drop this mark.
-cold_grading = pytest.mark.skipif(os.environ.get("COURSE_NOTEBOOKS") != "all",
-                                  reason="cold grading per check cell; COURSE_NOTEBOOKS=all runs it")
 MODULES = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
+OWN_SERVER = ("c1w2_logistic_regression", True)  # this case's kernel finds no server and starts its own
+
+
+@pytest.fixture(scope="module")
+def shared_grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One `course serve` for every kernel of these tests, as a student's session would have."""
+    socket = tmp_path_factory.mktemp("serve") / "grader.sock"
+    server = subprocess.Popen([sys.executable, "-m", "grader.course", "serve", "--socket", str(socket),
+                               "--until-stdin-closes"], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not socket.exists():
+        assert server.poll() is None and time.monotonic() < deadline, "course serve did not start"
+        time.sleep(0.1)
+    yield str(socket)
+    assert server.stdin is not None
+    server.stdin.close()  # the server ends when its stdin closes
+    server.wait(60)
 
 
 def _executed(nb: nbformat.NotebookNode, extra: str = "") -> list[tuple[str, str, float]]:
@@ -392,11 +406,15 @@ def _stamp(value: str | None) -> float:
 
 
 @pytest.mark.parametrize("filled", [True, False], ids=["references", "stubs"])
-@pytest.mark.parametrize("module", [module if module == "c1w2_logistic_regression" else
-                                    pytest.param(module, marks=cold_grading) for module in MODULES])
-def test_every_check_cell_of_a_notebook_reports_its_function(module: str, filled: bool) -> None:
+@pytest.mark.parametrize("module", MODULES)
+def test_every_check_cell_of_a_notebook_reports_its_function(module: str, filled: bool, shared_grader: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """References: every check passes. Stubs: every function is not started, or fails saying
     which of its building blocks is not written yet (a backward pass graded on its forward's cache)."""
+    if (module, filled) == OWN_SERVER:
+        monkeypatch.delenv(ENVIRONMENT, raising=False)
+    else:
+        monkeypatch.setenv(ENVIRONMENT, shared_grader)  # the kernels inherit it
     path = ROOT / "notebooks" / f"{module}.ipynb"
     nb = filled_in(path, module) if filled else nbformat.read(path, as_version=4)
     numpy_only = not re.search(r"\b(tensorflow|keras)\b", (ROOT / "exercises" / f"{module}.py").read_text())

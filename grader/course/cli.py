@@ -502,15 +502,30 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def report_check(run: GradingRun, status: dict[str, Any] | None, *, verbose: bool = False, as_json: bool = False,
-                 notes: bool = False) -> int:
+                 notes: bool = False, notebook: bool = False) -> int:
     """What a check found and what to do next (``status``: the student's own, for the function
-    after this one and the progress line; None for another folder). Exit status 0: all passed."""
+    after this one and the progress line; None for another folder; ``notebook``: said for a
+    student working in the notebook, where the function after the last checked one comes next).
+    Exit status 0: all passed."""
     functions = [f for f in run.functions() if not f.hidden]
     failing = next((f for f in functions if f.status == "failed"), None)
     todo = next((f for f in functions if f.status == "not_started"), None)
     module = split_task(functions[0].task)[0] if functions else None
-    tasks = catalog() if status is not None else {}
-    upcoming = next_task(tasks, status, module) if status is not None else None
+    tasks = catalog() if status is not None or notebook else {}
+    if status is not None:
+        upcoming = next_task(tasks, status, module)
+    else:
+        last = max((task_rank(f.task) for f in functions), default=None)
+        upcoming = next((t for t in tasks if last is not None and task_rank(t) > last), None)
+
+    def where(task: str, written: bool = False) -> str:
+        """Where to write ``task``, and how to check it."""
+        if not notebook:
+            return f"in exercises/{split_task(task)[0]}.py, then `course check {task}`"
+        if written:
+            return "in its cell above, run that cell, then this check again"
+        return ("in its cell below, then run its check" if split_task(task)[0] == module
+                else f"in notebooks/{split_task(task)[0]}.ipynb")
     if as_json:
         print(json.dumps({**run_to_json(run), "next": (failing or todo).task if (failing or todo) else upcoming},
                          indent=1))
@@ -522,12 +537,10 @@ def report_check(run: GradingRun, status: dict[str, Any] | None, *, verbose: boo
         if failing is not None:
             print(f"Next: fix {failing.task} {marks.dash} stuck? `course hint {failing.task}`")
         elif todo is not None:
-            print(f"Next: write {todo.task} in exercises/{split_task(todo.task)[0]}.py, then "
-                  f"`course check {todo.task}`")
+            print(f"Next: write {todo.task} {where(todo.task, written=True)}")
         else:
             print("All checked functions pass." + (
-                f" Next: {upcoming} {marks.dash} write it in exercises/{split_task(upcoming)[0]}.py, "
-                f"then `course check {upcoming}`" if upcoming else ""))
+                f" Next: {upcoming} {marks.dash} write it {where(upcoming)}" if upcoming else ""))
         if status is not None:
             print(f"Progress {marks.dash} {progress(tasks, status, module)}")
     return 0 if all(f.status == "passed" for f in run.functions()) else 1

@@ -43,7 +43,8 @@ def verdict(warm: WarmGrader, request: dict[str, Any]) -> dict[str, Any]:
         return {"text": f"not checked: {run.error or 'no graded tests ran'}\n", "code": 2}
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # a notebook shows ✓ and ✗
     with contextlib.redirect_stdout(out):
-        code = cli.report_check(run, None, verbose=bool(request.get("verbose", False)))
+        code = cli.report_check(run, None, verbose=bool(request.get("verbose", False)),
+                                notebook=bool(request.get("notebook", False)))
     out.seek(0)
     return {"text": out.read(), "code": code}
 

@@ -18,6 +18,7 @@ TIME_LIMIT IMPORT_LIMIT MEMORY_MIB TEST_FILE...``.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -47,6 +48,7 @@ def main(argv: list[str]) -> int:
     _redirect(own_log)
     common = ["-q", "-p", "no:cacheprovider", f"--rootdir={root}", "-c", str(root / "pyproject.toml")]
     pytest.main(["--collect-only", "-m", "graded", *common, *files])  # imports the tests, once
+    gc.freeze()  # what is imported stays: each run's full collections (pytest's) skip it, 0.6 s less
     isolation = Isolation(limits, isolated.protected_paths(root, root), preload=preload)
     isolation.kept = True
     isolation.warm("", root)  # the first check's worker

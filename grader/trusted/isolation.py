@@ -37,8 +37,6 @@ from grader.trusted.remote import (RemoteModule, RemoteObject, StudentError, Wor
 from grader.trusted.sandbox import IDS_PER_RUN, Sandbox
 from grader.trusted.submission import NotRegular, preload_for, status
 from grader.trusted.workers import Budget, Limits, WorkerDied, WorkerProcess
-
-MAX_MODULES_PER_WORKER = 25  # a kept worker's life: its CPU limit counts every module it served
 from grader.worker import codec
 from grader.worker.codec import DecodeError, EncodeError, Encoder, Frame
 
@@ -528,9 +526,9 @@ class Isolation:
             self.sandbox.unstage(owner)
 
     def take_spare(self, owner: str) -> WorkerProcess | None:
-        """The owner's clean worker, if one is still alive and has not served too many modules."""
+        """The owner's clean worker, if one is still alive (and, kept from run to run, not worn)."""
         spare = self.spares.pop(owner, None)
-        if spare is not None and (spare.process.poll() is not None or spare.served >= MAX_MODULES_PER_WORKER):
+        if spare is not None and (spare.process.poll() is not None or (self.kept and spare.worn())):
             spare.close()
             return None
         return spare
@@ -546,7 +544,10 @@ class Isolation:
         waits for the owner's next run, the others go, and a fresh worker starts importing."""
         for (folder, _), session in self.sessions.items():
             session.retire(reuse=True)
-            if session.owner not in self.spares:
+            spare = self.take_spare(session.owner)  # a worn one goes now, not at the next check
+            if spare is not None:
+                self.spares[session.owner] = spare
+            else:
                 self.warm(session.owner, folder)
         self.sessions.clear()
         self.test = None

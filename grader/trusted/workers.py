@@ -130,7 +130,6 @@ class WorkerProcess:
         self.buffer = bytearray()
         self.ready: Frame | None = None
         self.load_sent = False
-        self.served = 0  # modules it imported
         self.preloaded = False
         self.stopped = False
 
@@ -198,7 +197,6 @@ class WorkerProcess:
     def load(self, folder: Path, module: str, display: str) -> None:
         """Tell the worker to import a student's module (it finishes its own preload first)."""
         self.folder, self.ready, self.load_sent = folder, None, True
-        self.served += 1
         message = {"op": "load", "folder": str(folder), "module": module, "display": display}
         self.guarded(lambda: self.send(Frame(message), time.monotonic() + 30), 30, "")
 
@@ -270,6 +268,18 @@ class WorkerProcess:
         if clean:
             self.ready, self.load_sent, self.folder = None, False, None
         return clean
+
+    def worn(self) -> bool:
+        """Half-way through its CPU time or its memory: it should serve no further module (a kept
+        worker's life spans many checks, and a limit met in the middle of a test would fail it)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+            cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+            data = int(status.split("VmData:")[1].split()[0]) * 1024
+        except (OSError, ValueError, IndexError):
+            return False
+        return cpu > self.limits.cpu / 2 or (self.limits.memory > 0 and data > self.limits.memory / 2)
 
     def stop(self) -> None:
         if self.stopped:

@@ -16,6 +16,7 @@ mistake is written once, as a mutant, and is both caught by the audit and recogn
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import io
@@ -60,16 +61,38 @@ def dotted_name(path: Path) -> str:
 
 
 def test_files(test_file: Path) -> list[Path]:
-    """What a test file needs, in import order: its packages' ``__init__.py``, the shared modules
-    of its folder (the oracles: every file but ``test_*.py`` and ``conftest.py``), then itself."""
+    """What a test file needs, in import order: its packages' ``__init__.py``, the modules of its
+    folder it imports (the oracles), each after those it imports itself, then the file."""
     test_file = Path(test_file).resolve()
     packages, folder = [], test_file.parent
     while (folder / "__init__.py").is_file():
         packages.insert(0, folder / "__init__.py")
         folder = folder.parent
-    shared = sorted(p for p in test_file.parent.glob("*.py")
-                    if not p.name.startswith("test_") and p.name not in ("__init__.py", "conftest.py"))
-    return [*packages, *shared, test_file]
+    ordered: list[Path] = []
+
+    def visit(path: Path) -> None:
+        for name in _folder_imports(path):
+            found = path.parent / f"{name}.py"
+            if found.is_file() and found not in ordered and found != test_file:
+                visit(found)
+                ordered.append(found)
+
+    visit(test_file)
+    return [*packages, *ordered, test_file]
+
+
+def _folder_imports(path: Path) -> list[str]:
+    """The modules of ``path``'s own folder that it imports (``from tests.m.oracles import ...``)."""
+    package = dotted_name(path).rpartition(".")[0]
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        modules = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                   else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+        for module in modules:
+            parent, _, name = module.rpartition(".")
+            if package and parent == package:
+                names.append(name)
+    return names
 
 
 def test_sources(test_file: Path) -> list[tuple[str, str, bool]]:

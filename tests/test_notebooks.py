@@ -9,7 +9,9 @@ notebooks run by a real kernel, whose every check cell is a grading run of its o
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -380,15 +382,15 @@ def shared_grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.wait(60)
 
 
-def _executed(nb: nbformat.NotebookNode, extra: str = "") -> list[tuple[str, str, float]]:
-    """Run ``nb`` (and a last cell ``extra``) in a python3 kernel from notebooks/; return each
-    check cell's ``(source, printed text, seconds)``."""
+def _executed(nb: nbformat.NotebookNode, env: dict[str, str], extra: str = "") -> list[tuple[str, str, float]]:
+    """Run ``nb`` (and a last cell ``extra``) in a python3 kernel started from notebooks/ with
+    ``env``; return each check cell's ``(source, printed text, seconds)``."""
     from nbclient import NotebookClient
 
     if extra:
         nb.cells.append(nbformat.v4.new_code_cell(extra, id="extra"))
     NotebookClient(nb, kernel_name="python3", timeout=900,
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute(env=env)
     checks = []
     for cell in nb.cells:
         if cell.cell_type == "code" and (cell.source.startswith("check(") or cell.id == "extra"):
@@ -405,21 +407,43 @@ def _stamp(value: str | None) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() if value else 0.0
 
 
-@pytest.mark.parametrize("filled", [True, False], ids=["references", "stubs"])
-@pytest.mark.parametrize("module", MODULES)
-def test_every_check_cell_of_a_notebook_reports_its_function(module: str, filled: bool, shared_grader: str,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+Case = tuple[str, bool]  # (module, filled in with the references)
+CASES: list[Case] = [(module, filled) for module in MODULES for filled in (True, False)]
+
+
+def _numpy_only(module: str) -> bool:
+    return not re.search(r"\b(tensorflow|keras)\b", (ROOT / "exercises" / f"{module}.py").read_text())
+
+
+@pytest.fixture(scope="module")
+def executed(shared_grader: str) -> dict[Case, list[tuple[str, str, float]] | BaseException]:
+    """Every notebook, filled in and as stubs, run in kernels of its own, three at a time (one
+    kernel's start and imports overlap another's checks); what each check cell printed."""
+    def run(case: Case) -> list[tuple[str, str, float]] | BaseException:
+        module, filled = case
+        env = {key: value for key, value in os.environ.items() if key != ENVIRONMENT}
+        if case != OWN_SERVER:
+            env[ENVIRONMENT] = shared_grader
+        path = ROOT / "notebooks" / f"{module}.ipynb"
+        nb = filled_in(path, module) if filled else nbformat.read(path, as_version=4)
+        try:
+            return _executed(nb, env, "import sys\nprint('tensorflow' in sys.modules)" if _numpy_only(module) else "")
+        except Exception as err:  # noqa: BLE001 - reported by this case's test
+            return err
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(CASES, pool.map(run, CASES)))
+
+
+@pytest.mark.parametrize("module, filled", CASES, ids=[f"{m}-{'references' if f else 'stubs'}" for m, f in CASES])
+def test_every_check_cell_of_a_notebook_reports_its_function(module: str, filled: bool, executed: dict) -> None:
     """References: every check passes. Stubs: every function is not started, or fails saying
     which of its building blocks is not written yet (a backward pass graded on its forward's cache)."""
-    if (module, filled) == OWN_SERVER:
-        monkeypatch.delenv(ENVIRONMENT, raising=False)
-    else:
-        monkeypatch.setenv(ENVIRONMENT, shared_grader)  # the kernels inherit it
-    path = ROOT / "notebooks" / f"{module}.ipynb"
-    nb = filled_in(path, module) if filled else nbformat.read(path, as_version=4)
-    numpy_only = not re.search(r"\b(tensorflow|keras)\b", (ROOT / "exercises" / f"{module}.py").read_text())
-    cells = _executed(nb, "import sys\nprint('tensorflow' in sys.modules)" if numpy_only else "")
-    extra = cells.pop() if numpy_only else None
+    cells = executed[(module, filled)]
+    if isinstance(cells, BaseException):
+        raise cells
+    cells = list(cells)
+    extra = cells.pop() if _numpy_only(module) else None
     seconds = [round(s, 1) for _, _, s in cells]
     print(f"{module} ({'references' if filled else 'stubs'}): {len(cells)} check cells, "
           f"{sum(seconds):.1f} s, {sum(seconds) / max(len(seconds), 1):.1f} s each: {seconds}", file=sys.stderr)
@@ -429,6 +453,7 @@ def test_every_check_cell_of_a_notebook_reports_its_function(module: str, filled
         else:
             assert "0 passed, 0 failed, 1 not started" in text or (
                 "0 passed, 1 failed, 0 not started" in text and "is not written yet" in text), f"{source}\n{text}"
-    assert len(cells) == sum(cell.source.startswith("check(") for cell in nb.cells) > 0
+    path = ROOT / "notebooks" / f"{module}.ipynb"
+    assert len(cells) == sum(cell.source.startswith("check(") for cell in nbformat.read(path, as_version=4).cells) > 0
     if extra is not None:
         assert extra[1].strip() == "False"  # the checks imported no TensorFlow into the kernel

@@ -48,6 +48,7 @@ class _State:
     scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     caught: dict[str, bool] = field(default_factory=dict)  # mutant key -> some test failed
     named: set[str] = field(default_factory=set)  # mutant keys whose failure message names them
+    unimportable: dict[str, str] = field(default_factory=dict)  # mutant key -> a test whose worker could not import it
     tests: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # task -> graded tests run
     stub_passes: list[str] = field(default_factory=list)
 
@@ -186,6 +187,10 @@ class MutantVerdict(pytest.Item):
         if broken:  # a mutant whose module cannot even be imported is "caught" by every test: no proof
             raise AssertionError(f"{len(broken)} mutant(s) of {self.task} cannot be built from the reference "
                                  "(fix the factory or its rewrite):\n  " + "\n  ".join(broken))
+        unimportable = [f"{key} (see {state.unimportable[key]})" for key in mutants if key in state.unimportable]
+        if unimportable:  # failed because its module file could not be imported in a worker: no proof either
+            raise AssertionError(f"{len(unimportable)} mutant module(s) of {self.task} could not be imported in a "
+                                 "worker (a test file's imports the audit did not ship?):\n  " + "\n  ".join(unimportable))
         missed = [f"{key} ({MUTANTS[key].description})" for key in mutants if not state.caught.get(key)]
         if missed:
             raise AssertionError(f"{len(missed)} mutant(s) of {self.task} passed every graded test "
@@ -256,6 +261,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.outcome, report.longrepr = "passed", None
     else:  # a mutant needs to fail only some test of its function; the verdict item judges
         key = name[len(MUTANT):]
+        if report.failed and getattr(call.excinfo.value if call.excinfo else None, "kind", None) == "import":
+            state.unimportable[key] = item.nodeid
         state.caught[key] = state.caught.get(key, False) or report.failed
         if report.failed and f"what {MUTANTS[key].description} gives" in str(report.longrepr):
             state.named.add(key)

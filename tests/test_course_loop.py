@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ import pytest
 from grader.course import cli as course
 from grader.course.warm import WarmGrader
 from grader.course.watch import REST, graded_sources, to_check
+from grader.stubgen import generate
 from grader.trusted.results import FunctionResult, GradingRun, TestOutcome
 from tests import test_course
 from tests.test_course import ROOT, _fresh_stubs
@@ -134,48 +136,51 @@ def test_a_save_checks_the_functions_whose_source_changed(tmp_path: Path) -> Non
 TASKS = [f"{MODULE}.sigmoid", f"{MODULE}.initialize_with_zeros", f"{MODULE}.propagate"]
 
 
-def _verdicts(run: GradingRun) -> list[tuple[str, str, str, str]]:
+def _verdicts(run: GradingRun, submission: str = "") -> list[tuple[str, str, str, str]]:
+    """Each test's outcome and message, by its node id without the submission's parameter."""
     assert run.error is None and run.tests
-    return sorted((t.nodeid, t.outcome, t.kind, t.message) for t in run.tests)
+    return sorted((t.nodeid.replace(f"[{submission}]", "").replace(f"-{submission}]", "]"), t.outcome, t.kind,
+                   t.message) for t in run.tests)
 
 
-def test_a_warm_check_gives_the_verdicts_of_a_cold_one(tmp_path: Path) -> None:
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    stub = (_fresh_stubs(tmp_path / "stubs") / f"{MODULE}.py").read_text()
-    warm = WarmGrader(ROOT, course.test_files_for([MODULE]), "numpy", (30.0, 60.0, 2048))
-    try:
-        warm.start(tmp_path / "service.log")
-        for text in (WRONG_SIGN, TAMPERING, REFERENCE, stub):
-            (folder / f"{MODULE}.py").write_text(text)
-            cold = course.run_graded(folder, TASKS)
-            hot = course.run_graded(folder, TASKS, warm=warm)
-            assert _verdicts(hot) == _verdicts(cold), text[-200:]
-            if text is REFERENCE:  # right after the file that changed np.mean for whoever came next
-                assert hot.score == hot.max_score > 0
-    finally:
-        warm.close()
-    assert warm.process is None
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarmGrader]:
+    """One warm grader for the module's tests (what `course watch` starts)."""
+    grader = WarmGrader(ROOT, course.test_files_for([MODULE]), "numpy", (30.0, 60.0, 2048))
+    grader.start(tmp_path_factory.mktemp("warm") / "service.log")
+    yield grader
+    grader.close()
+    assert grader.process is None
 
 
-def test_a_warm_grader_that_died_or_hung_is_replaced(tmp_path: Path) -> None:
+def test_a_warm_check_gives_the_verdicts_of_a_cold_one(tmp_path: Path, warm: WarmGrader) -> None:
+    stub = generate(ROOT / "solutions", tmp_path)[tmp_path / f"{MODULE}.py"]
+    files = {"wrong_sign": WRONG_SIGN, "tampering": TAMPERING, "reference": REFERENCE, "stub": stub}
+    folders = {}
+    for name, text in files.items():
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / f"{MODULE}.py").write_text(text)
+    cold = course.run_many(folders, TASKS)  # one grading process for the four
+    for name, folder in folders.items():  # in this order: the reference right after the tampering file
+        hot = course.run_graded(folder, TASKS, warm=warm)
+        assert _verdicts(hot) == _verdicts(cold[name], name), name
+    assert course.run_graded(folders["reference"], TASKS, warm=warm).score == cold["reference"].max_score > 0
+
+
+def test_a_warm_grader_that_died_or_hung_is_replaced(tmp_path: Path, warm: WarmGrader) -> None:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / f"{MODULE}.py").write_text(REFERENCE)
-    warm = WarmGrader(ROOT, course.test_files_for([MODULE]), "numpy", (30.0, 60.0, 2048))
-    try:
-        warm.start(tmp_path / "service.log")
-        assert warm.process is not None
-        warm.process.kill()  # died between two checks: the next check starts a fresh one
-        warm.process.wait()
-        first = course.run_graded(folder, TASKS[:1], warm=warm)
-        assert first.error is None and first.score == first.max_score > 0
-        late = course.run_graded(folder, TASKS[:1], warm=warm, total_limit=0.01)  # stopped: no answer in time
-        assert late.error and "stopped" in late.error and warm.process is None
-        again = course.run_graded(folder, TASKS[:1], warm=warm)
-        assert again.error is None and again.score == again.max_score
-    finally:
-        warm.close()
+    assert warm.process is not None
+    warm.process.kill()  # died between two checks: the next check starts a fresh one
+    warm.process.wait()
+    first = course.run_graded(folder, TASKS[:1], warm=warm)
+    assert first.error is None and first.score == first.max_score > 0
+    late = course.run_graded(folder, TASKS[:1], warm=warm, total_limit=0.01)  # stopped: no answer in time
+    assert late.error and "stopped" in late.error and warm.process is None
+    again = course.run_graded(folder, TASKS[:1], warm=warm)
+    assert again.error is None and again.score == again.max_score
 
 
 def test_watch_checks_the_function_saved(tmp_path: Path) -> None:

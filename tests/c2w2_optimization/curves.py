@@ -28,33 +28,33 @@ def gradient_descent(module):
     return _descend(lambda p, g, t: module.update_parameters_with_gd(p, g, 0.019))
 
 
-@curve(TASK + "update_parameters_with_momentum", xlabel="step")
-def momentum(module):
-    state = {"v": module.initialize_velocity(BOWL_START)}
+def _with_state(state: Any, update: Callable[[dict[str, Any], dict[str, Any], Any, int], tuple[dict[str, Any], Any]]
+                ) -> list[float]:
+    """:func:`_descend` with an update rule that carries a state: ``update(parameters, grads,
+    state, t) -> (parameters, state)``."""
+    carried = {"state": state}
 
-    def step(parameters, grads, t):
-        parameters, state["v"] = module.update_parameters_with_momentum(parameters, grads, state["v"], 0.9, 0.019)
+    def step(parameters: dict[str, Any], grads: dict[str, Any], t: int) -> dict[str, Any]:
+        parameters, carried["state"] = update(parameters, grads, carried["state"], t)
         return parameters
     return _descend(step)
+
+
+@curve(TASK + "update_parameters_with_momentum", xlabel="step")
+def momentum(module):
+    return _with_state(module.initialize_velocity(BOWL_START),
+                       lambda p, g, v, t: module.update_parameters_with_momentum(p, g, v, 0.9, 0.019))
 
 
 @curve(TASK + "update_parameters_with_rmsprop", xlabel="step")
 def rmsprop(module):
-    state = {"s": module.initialize_rmsprop(BOWL_START)}
-
-    def step(parameters, grads, t):
-        parameters, state["s"] = module.update_parameters_with_rmsprop(parameters, grads, state["s"], 0.9, 0.05)
-        return parameters
-    return _descend(step)
+    return _with_state(module.initialize_rmsprop(BOWL_START),
+                       lambda p, g, s, t: module.update_parameters_with_rmsprop(p, g, s, 0.9, 0.05))
 
 
 @curve(TASK + "update_parameters_with_adam", xlabel="step")
 def adam(module):
-    v, s = module.initialize_adam(BOWL_START)
-    state = {"v": v, "s": s}
-
-    def step(parameters, grads, t):
-        parameters, state["v"], state["s"], *_ = module.update_parameters_with_adam(
-            parameters, grads, state["v"], state["s"], t, learning_rate=0.05)
-        return parameters
-    return _descend(step)
+    def update(p, g, state, t):
+        p, v, s, *_ = module.update_parameters_with_adam(p, g, *state, t, learning_rate=0.05)
+        return p, (v, s)
+    return _with_state(module.initialize_adam(BOWL_START), update)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
-import importlib.util
 import os
 import platform
 import random
@@ -45,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader import MUTANTS, Mutant, split_task  # noqa: E402
 from grader.course import cli  # noqa: E402
-from grader.mutants import dotted_name  # noqa: E402
+from grader.mutants import dotted_name, load_reference  # noqa: E402
 from grader.stubgen import generate  # noqa: E402
 
 DEFAULT_MODULES = ("c1w2_logistic_regression", "c1w3_shallow_network")
@@ -61,15 +60,6 @@ class Edit(NamedTuple):
     name: str
     old: str
     new: str
-
-
-def load_reference(module: str) -> ModuleType:
-    """``solutions/<module>.py``, imported under a private name."""
-    spec = importlib.util.spec_from_file_location(f"_reference_{module}", ROOT / "solutions" / f"{module}.py")
-    assert spec is not None and spec.loader is not None
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
-    return reference
 
 
 def as_edit(mutant: Mutant, reference: ModuleType) -> Edit | None:

@@ -16,14 +16,12 @@ the reference is imported here, the student's code runs in an isolated worker.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from grader import split_task
@@ -103,17 +101,10 @@ def plot(curve: Curve, reference: list[float], yours: list[float] | None, proble
     pyplot.close(figure)
 
 
-def _reference(module: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_reference_{module}", ROOT / "solutions" / f"{module}.py")
-    assert spec is not None and spec.loader is not None
-    loaded = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loaded)
-    return loaded
-
-
 def main(argv: list[str]) -> int:
     """``TASK FOLDER PNG TIME_LIMIT``: one JSON line on stdout (the PNG, the last costs, what went
     wrong); exit 2 when TASK has no curve."""
+    from grader.mutants import load_reference
     from grader.plugins.isolated import protected_paths
     from grader.trusted.isolation import Isolation, Limits, RemoteModule, StudentError, WorkerFailure
 
@@ -125,7 +116,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"error": f"{task} has no learning curve; the training functions that have one: {names}"}))
         return 2
     chosen = known[task]
-    reference = as_costs(chosen.train(_reference(module)))
+    reference = as_costs(chosen.train(load_reference(module)))
     isolation = Isolation(Limits(time=time_limit), protected_paths(ROOT, ROOT))
     yours, problem = None, ""
     try:

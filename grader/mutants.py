@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
+import importlib.util
 import io
 import linecache
 import sys
@@ -180,3 +181,12 @@ def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             return function(*args, **kwargs)
     finally:
         state.restore()
+
+
+def load_reference(module: str) -> ModuleType:
+    """``solutions/<module>.py`` (the folder :func:`use_solutions` chose), imported under a private name."""
+    spec = importlib.util.spec_from_file_location(f"_reference_{module}", _solutions / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    return reference

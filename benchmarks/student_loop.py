@@ -12,6 +12,9 @@ Rows:
                              tree, TensorFlow's imports included, for the first graded function of
                              every module (course order)
     course check MODULE      the same for the whole module
+    served check FUNCTION    ``course check MODULE.FUNCTION`` while a ``course serve`` runs (its
+                             warm grader makes the check; the first one, waiting for the server's
+                             imports, is left out)
     TensorFlow import        ``python -c "import tensorflow, keras"``: the floor of a cold check
 
 Prints a table and writes ``benchmarks/results/student_loop.{md,csv}``.
@@ -89,9 +92,9 @@ def watch_seconds(module: str, function: str, saves: int) -> list[float]:
     return seconds
 
 
-def wall(command: list[str]) -> float:
+def wall(command: list[str], env: dict[str, str] = ENV) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - started
 
 
@@ -116,12 +119,26 @@ def main(argv: list[str] | None = None) -> int:
         [wall([sys.executable, "-c", "import tensorflow, keras"]) for _ in range(args.repeat)])
     for kind, module, function in WATCHED:
         add(f"watch, save to verdict ({kind})", f"{module}.{function}", watch_seconds(module, function, args.saves))
-    for module in modules:
-        first = next(t for t in tasks if t.startswith(module + "."))
+    firsts = {module: next(t for t in tasks if t.startswith(module + ".")) for module in modules}
+    for module, first in firsts.items():
         add("course check FUNCTION", first,
-            [wall([*course, "check", first, "--impl", "solutions"]) for _ in range(args.repeat)])
+            [wall([*course, "check", "--cold", first, "--impl", "solutions"]) for _ in range(args.repeat)])
         add("course check MODULE", module,
-            [wall([*course, "check", module, "--impl", "solutions"]) for _ in range(args.repeat)])
+            [wall([*course, "check", "--cold", module, "--impl", "solutions"]) for _ in range(args.repeat)])
+    socket = Path(tempfile.mkdtemp(prefix="bench-serve-")) / "grader.sock"
+    server = subprocess.Popen([*course, "serve", "--socket", str(socket)], cwd=ROOT, env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = dict(ENV, COURSE_GRADER=str(socket))
+    try:
+        while not socket.exists():
+            time.sleep(0.1)
+        wall([*course, "check", next(iter(firsts.values())), "--impl", "solutions"], served)  # waits for its imports
+        for module, first in firsts.items():
+            add("served check FUNCTION", first,
+                [wall([*course, "check", first, "--impl", "solutions"], served) for _ in range(args.repeat)])
+    finally:
+        server.terminate()
+        server.wait(60)
     RESULTS.mkdir(parents=True, exist_ok=True)
     with open(RESULTS / "student_loop.csv", "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))

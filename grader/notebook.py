@@ -274,16 +274,17 @@ def make_notebook(stub: str, module: str, graded: Sequence[str]) -> str:
 def grade(folder: Path, tasks: list[str]) -> dict[str, Any]:
     """Grade the module files in ``folder`` for ``tasks`` (``module.function``): the one place a
     notebook's check reaches the grader. The session's warm grader (``course serve``, shared by
-    its kernels through ``COURSE_GRADER``; one started for this kernel where there is none) makes
+    its kernels through ``COURSE_GRADER`` or ``.course/grader.sock``; one started for this kernel where there is none) makes
     the verdict ``course check`` makes; returns ``{"text": what to print, "code": exit status}``."""
     from grader.course import serve
+    from grader.course.warm import ask
 
     request = {"folder": str(folder), "tasks": tasks, "prefix": PREFIX, "notebook": True}
     try:
-        return serve.ask(serve.connect(), request)
+        return ask(serve.connect(), request)
     except OSError:  # a server that went away: start one for this kernel, once
         os.environ.pop(serve.ENVIRONMENT, None)
-        return serve.ask(serve.connect(), request)
+        return ask(serve.connect(), request)
 
 
 def check(task: str) -> None:

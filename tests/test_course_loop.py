@@ -218,6 +218,38 @@ def test_watch_checks_the_function_saved(tmp_path: Path) -> None:
     assert not any("Traceback" in line for line in lines), "".join(lines)
 
 
+def _without_times(report: str) -> dict:
+    data = json.loads(report)
+    for entry in [data, *data["functions"], *(t for f in data["functions"] for t in f.get("tests", []))]:
+        entry.pop("seconds", None)
+    return data
+
+
+def test_check_beside_course_serve_gives_the_cold_verdict(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    socket = state / "grader.sock"  # where `course check` looks
+    server = subprocess.Popen([sys.executable, "-m", "grader.course", "serve", "--socket", str(socket),
+                               "--module", MODULE, "--idle", "3"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (course.EXERCISES / f"{MODULE}.py").write_text(WRONG_SIGN)
+        assert course.main(["check", f"{MODULE}.sigmoid", "--format", "json"]) == 1
+        served = capsys.readouterr()
+        assert f"(warm grader at {socket})" in served.err
+        assert course.load_status()["functions"][f"{MODULE}.sigmoid"]["status"] == "failed"
+        assert course.main(["check", "--cold", f"{MODULE}.sigmoid", "--format", "json"]) == 1
+        cold = capsys.readouterr()
+        assert "warm grader" not in cold.err
+        assert _without_times(served.out) == _without_times(cold.out)
+        assert server.wait(60) == 0  # idle for 3 s: it stopped on its own
+        assert not socket.exists()
+    finally:
+        server.kill()
+        server.wait()
+    assert course.served_grader() is None  # no server: a check of its own
+
+
 def test_check_accepts_a_module_file_by_its_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / f"{MODULE}.py"
     shutil.copyfile(ROOT / "solutions" / f"{MODULE}.py", path)

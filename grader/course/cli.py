@@ -38,12 +38,12 @@ import tempfile
 import time
 import tomllib
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from grader import mutants, split_task
-from grader.course.warm import WarmGrader
+from grader.course.warm import ServedGrader, WarmGrader
 from grader.stubgen import generate
 from grader.trusted import submission
 from grader.trusted.sandbox import work_parent
@@ -116,7 +116,8 @@ def run_graded(folder: Path, tasks: Iterable[str] = (), prefix: str = "", **opti
 def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_only: bool = False,
              time_limit: float = DEFAULT_TIME_LIMIT, import_limit: float = DEFAULT_IMPORT_LIMIT,
              memory_mib: int = DEFAULT_MEMORY_MIB, total_limit: float = 3600.0, debug: bool = False,
-             prefix: str = "", root: Path = ROOT, warm: WarmGrader | None = None) -> dict[str, GradingRun]:
+             prefix: str = "", root: Path = ROOT,
+             warm: WarmGrader | ServedGrader | None = None) -> dict[str, GradingRun]:
     """Run the graded tests of each folder in one child pytest and read its report.
 
     Each submission is read here, as :mod:`grader.trusted.submission` allows (regular files named like a
@@ -127,7 +128,7 @@ def run_many(folders: dict[str, Path], tasks: Iterable[str] = (), *, collect_onl
     Whatever happens to the child (a crash, the total time limit, an interrupt), the tests it
     collected and never finished come back failed with a message saying why, so a results file
     can always be written. ``warm``: the same command line runs in a warm grader instead of a
-    child process (``course watch``, notebooks).
+    child process (``course watch``, notebooks, ``course check`` beside a ``course serve``).
     """
     started, tasks = time.monotonic(), list(tasks)
     private = Path(tempfile.mkdtemp(prefix="course-"))
@@ -479,17 +480,21 @@ def command_check(args: argparse.Namespace) -> int:
     path, selectors = _selected(args.selectors)
     folder = Path(args.impl).resolve() if args.impl else EXERCISES
     what = " ".join(selectors) or "every exercise"
+    served = None if args.cold else served_grader()
+    options = {**_limits(args), "warm": served}
+    if served is not None:
+        what += f" (warm grader at {Path(served.path).relative_to(ROOT) if Path(served.path).is_relative_to(ROOT) else served.path})"
     if path is not None:  # one file: graded alone, from a private copy named like its module
         private = Path(tempfile.mkdtemp(prefix="course-file-"))
         try:
             shutil.copyfile(path, private / path.name)
             print(f"Checking {what} in {path} ...", file=sys.stderr)
-            run = run_graded(private, selectors, prefix=display_name(path.parent.resolve()), **_limits(args))
+            run = run_graded(private, selectors, prefix=display_name(path.parent.resolve()), **options)
         finally:
             shutil.rmtree(private, ignore_errors=True)
     else:
         print(f"Checking {what} in {display_name(folder)} ...", file=sys.stderr)
-        run = run_graded(folder, selectors, prefix=display_name(folder), **_limits(args))
+        run = run_graded(folder, selectors, prefix=display_name(folder), **options)
     if not run.tests:
         raise CourseError(run.error or f"no graded tests match {what}")
     mine = path.resolve().parent in (EXERCISES, ROOT / "notebooks") if path else args.impl is None
@@ -499,6 +504,13 @@ def command_check(args: argparse.Namespace) -> int:
         remember(run, {m: path.resolve() if path else folder / f"{m}.py" for m in modules}, status)
     return report_check(run, status if mine else None, verbose=args.verbose, as_json=args.format == "json",
                         notes=args.debug)
+
+
+def served_grader() -> ServedGrader | None:
+    """The warm grader of a ``course serve`` of this checkout (``COURSE_GRADER``, else
+    ``.course/grader.sock``), if one answers."""
+    found = os.environ.get("COURSE_GRADER")
+    return ServedGrader.find(Path(found) if found else STATE / "grader.sock", ROOT)
 
 
 def report_check(run: GradingRun, status: dict[str, Any] | None, *, verbose: bool = False, as_json: bool = False,
@@ -813,12 +825,25 @@ def command_autograder_zip(args: argparse.Namespace) -> int:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
+def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
+    """An argparse type: a number above 0 of ``kind``."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"expected a number above 0. Received: {text}")
+        return value
+    return parse
+
+
 def _limit_options(parser: argparse.ArgumentParser, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
-    parser.add_argument("--time-limit", type=float, default=time_limit, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=_positive(float), default=time_limit, metavar="SECONDS",
                         help="time your code may run in one test (default %(default)s)")
-    parser.add_argument("--import-time-limit", type=float, default=DEFAULT_IMPORT_LIMIT, metavar="SECONDS",
+    parser.add_argument("--import-time-limit", type=_positive(float), default=DEFAULT_IMPORT_LIMIT, metavar="SECONDS",
                         help="time to import a module, TensorFlow included (default %(default)s)")
-    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MIB, metavar="MIB",
+    parser.add_argument("--memory-limit", type=_positive(int), default=DEFAULT_MEMORY_MIB, metavar="MIB",
                         help="memory of the process that runs the code (default %(default)s)")
 
 
@@ -837,6 +862,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--impl", metavar="DIR", help="check another folder than exercises/")
     check.add_argument("-v", "--verbose", action="store_true", help="every failing test's message, whole")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument("--cold", action="store_true", help="a grading process of its own, even beside a `course serve`")
     _limit_options(check)
     check.set_defaults(run=command_check)
 
@@ -847,8 +873,10 @@ def build_parser() -> argparse.ArgumentParser:
     _limit_options(watching)
     watching.set_defaults(run=command_watch)
 
-    serving = commands.add_parser("serve", help="a warm grader for the notebooks' check cells (a Unix socket)")
-    serving.add_argument("--socket", required=True, metavar="PATH", help="where to listen (set COURSE_GRADER to it)")
+    serving = commands.add_parser("serve", help="a warm grader for `course check` and the notebooks (a Unix socket)")
+    serving.add_argument("--socket", metavar="PATH", help="where to listen (default .course/grader.sock, where "
+                         "`course check` and the notebooks look; elsewhere, set COURSE_GRADER to it)")
+    serving.add_argument("--idle", type=_positive(float), metavar="SECONDS", help="stop after SECONDS without a check")
     serving.add_argument("--module", action="append", metavar="MODULE", help="import only these tests ahead")
     serving.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
     _limit_options(serving)

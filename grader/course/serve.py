@@ -1,14 +1,16 @@
-"""``course serve --socket PATH``: the warm grader for every notebook kernel of a session.
+"""``course serve [--socket PATH]``: one warm grader for a session's checks.
 
-A notebook's check cell (:func:`grader.notebook.check`) sends ``{"folder", "tasks", "prefix"}`` as
-one JSON line to this server's Unix socket and prints the text it answers: the verdict of
-``course check`` on that folder, made by one :class:`~grader.course.warm.WarmGrader` that every
-kernel of the session shares (TensorFlow and the graded tests imported once; a clean worker
-waiting). The socket lives in a folder only this user can enter. Checks are made one at a time,
-in the order they come.
+``course check`` sends its pytest command line (``{"argv", "log", "timeout"}``) to the server at
+``.course/grader.sock`` (or ``COURSE_GRADER``) when one answers there, and reads the report itself,
+as after a cold run: a check then takes about a second instead of TensorFlow's import. A
+notebook's check cell (:func:`grader.notebook.check`) sends ``{"folder", "tasks", "prefix"}`` and
+prints the text answered: the verdict of ``course check`` on that folder. One
+:class:`~grader.course.warm.WarmGrader` makes every check (TensorFlow and the graded tests imported
+once; a clean worker waiting), one at a time, in the order they come. The socket lives in
+``.course/``, which no worker can reach, or in a folder only this user can enter.
 
-A kernel that finds no server (``COURSE_GRADER`` unset or dead) starts its own, which ends with
-the kernel (:func:`connect`).
+A kernel that finds no server starts its own, which ends with the kernel (:func:`connect`).
+``--idle SECONDS`` ends a server that has had no request for that long.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import contextlib
 import io
 import json
 import os
-import socket
 import socketserver
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import cli
-from grader.course.warm import WarmGrader
+from grader.course.warm import ServedGrader, WarmGrader
 
 ENVIRONMENT = "COURSE_GRADER"  # the socket of the session's server
 TF_PRELOAD = "numpy,tensorflow,keras"
@@ -49,42 +50,58 @@ def verdict(warm: WarmGrader, request: dict[str, Any]) -> dict[str, Any]:
     return {"text": out.read(), "code": code}
 
 
-def serve(path: Path, warm: WarmGrader, log: Path, until_stdin_closes: bool = False) -> None:
+def answer(warm: WarmGrader, request: dict[str, Any]) -> dict[str, Any]:
+    """One request: ``{"op": "root"}`` (which checkout's tests grade here), a command line
+    (``course check``: its exit status) or a folder (a notebook: the verdict's text)."""
+    if request.get("op") == "root":
+        return {"root": str(cli.ROOT.resolve())}
+    if "argv" in request:
+        code = warm.run([str(a) for a in request["argv"]], Path(str(request["log"])), float(request["timeout"]))
+        return {"code": code} if isinstance(code, int) else {"error": code}
+    return verdict(warm, request)
+
+
+def serve(path: Path, warm: WarmGrader, log: Path, until_stdin_closes: bool = False,
+          idle: float | None = None) -> None:
     """Answer checks on the socket ``path`` until the process is stopped (or, with
-    ``until_stdin_closes``, until its parent, holding the other end of stdin, has gone)."""
+    ``until_stdin_closes``, until its parent, holding the other end of stdin, has gone; with
+    ``idle``, once no request has come for that many seconds)."""
     warm.start(log)
+    last = [time.monotonic()]
+    lock = threading.Lock()  # one check at a time
 
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
             try:
-                answer = verdict(warm, json.loads(self.rfile.readline()))
+                request = json.loads(self.rfile.readline())
+                if request.get("op") == "root":  # answered at once, even during a check
+                    reply = answer(warm, request)
+                else:
+                    with lock:
+                        reply = answer(warm, request)
+                        last[0] = time.monotonic()
             except Exception as err:  # noqa: BLE001 - one bad request never stops the server
-                answer = {"text": f"not checked: the grader failed ({type(err).__name__}: {err})\n", "code": 3}
-            self.wfile.write((json.dumps(answer) + "\n").encode())
+                reply = {"text": f"not checked: the grader failed ({type(err).__name__}: {err})\n", "code": 3}
+            self.wfile.write((json.dumps(reply) + "\n").encode())
 
-    with socketserver.UnixStreamServer(str(path), Handler) as server:
+    def stop_when_idle(server: socketserver.BaseServer, seconds: float) -> None:
+        while True:
+            time.sleep(min(seconds, 5.0))
+            with lock:
+                if time.monotonic() - last[0] > seconds:
+                    server.shutdown()
+                    return
+
+    with socketserver.ThreadingUnixStreamServer(str(path), Handler) as server:
         os.chmod(path, 0o600)
         if until_stdin_closes:
             threading.Thread(target=lambda: (sys.stdin.buffer.read(), server.shutdown()), daemon=True).start()
+        if idle is not None:
+            threading.Thread(target=stop_when_idle, args=(server, idle), daemon=True).start()
         try:
             server.serve_forever()
         finally:
             warm.close()
-
-
-def ask(path: str, request: dict[str, Any], timeout: float = 3600.0) -> dict[str, Any]:
-    """Send one check to the server at ``path`` and wait for its answer."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(timeout)
-        connection.connect(path)
-        connection.sendall((json.dumps(request) + "\n").encode())
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = connection.recv(1 << 16)
-            if not chunk:
-                raise ConnectionError("the grader closed the connection")
-            data += chunk
-    return json.loads(data)
 
 
 _own: subprocess.Popen[bytes] | None = None  # the server this process started, if any
@@ -97,6 +114,9 @@ def connect() -> str:
     path = os.environ.get(ENVIRONMENT, "")
     if path and os.path.exists(path):
         return path
+    served = ServedGrader.find(cli.STATE / "grader.sock", cli.ROOT)  # a `course serve` of this checkout
+    if served is not None:
+        return served.path
     folder = Path(tempfile.mkdtemp(prefix="course-serve-"))  # 0700
     path = str(folder / "grader.sock")
     _own = subprocess.Popen([sys.executable, "-m", "grader.course", "serve", "--socket", path, "--until-stdin-closes"],
@@ -111,15 +131,21 @@ def connect() -> str:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    path = Path(args.socket).absolute()
-    if path.exists():
-        raise cli.CourseError(f"the socket exists already (another server?). Received: --socket {path}")
+    path = Path(args.socket).absolute() if args.socket else cli.STATE / "grader.sock"
+    if ServedGrader.find(path, cli.ROOT) is not None:
+        raise cli.CourseError(f"a grader serves there already. Received: --socket {path}")
+    if path.is_socket():
+        path.unlink()  # left by a server that was killed
+    elif path.exists():
+        raise cli.CourseError(f"the path exists and is not a socket. Received: --socket {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     files = cli.test_files_for(args.module or [])
     warm = WarmGrader(cli.ROOT, files, TF_PRELOAD, (args.time_limit, args.import_time_limit, args.memory_limit))
     log = Path(tempfile.mkdtemp(prefix="course-serve-log-")) / "service.log"
-    print(f"Serving checks on {path} (Ctrl-C stops).", file=sys.stderr)
+    where = "" if args.socket else " (`course check` uses it)"
+    print(f"Serving checks on {path}{where}; Ctrl-C stops.", file=sys.stderr)
     try:
-        serve(path, warm, log, args.until_stdin_closes)
+        serve(path, warm, log, args.until_stdin_closes, args.idle)
     except KeyboardInterrupt:
         pass
     finally:

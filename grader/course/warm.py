@@ -1,10 +1,12 @@
-"""A warm grader for the checks that come one after another: ``course watch``, a notebook's cells.
+"""A warm grader for the checks that come one after another: ``course watch``, a notebook's cells,
+``course check`` while a ``course serve`` runs.
 
 :class:`WarmGrader` starts :mod:`grader.trusted.service` (the trusted side, with TensorFlow and
 the graded tests imported once and a clean worker waiting) and hands it the same pytest command
 line a cold check runs in a child process (:func:`grader.course.cli.run_many` builds it). A
 service that dies or hangs is stopped, and the next check starts a fresh one: a check never
-depends on what the previous one left behind.
+depends on what the previous one left behind. :class:`ServedGrader` hands that command line to
+the :class:`WarmGrader` of a ``course serve`` process instead, over its Unix socket.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 class WarmGrader:
@@ -92,3 +96,47 @@ class WarmGrader:
         except OSError:
             pass
         process.wait()
+
+
+def ask(path: str, request: dict[str, Any], timeout: float = 3600.0) -> dict[str, Any]:
+    """Send one request to the ``course serve`` at the socket ``path`` and wait for its answer."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(path)
+        connection.sendall((json.dumps(request) + "\n").encode())
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = connection.recv(1 << 16)
+            if not chunk:
+                raise ConnectionError("the grader closed the connection")
+            data += chunk
+    return json.loads(data)
+
+
+class ServedGrader:
+    """The warm grader of a running ``course serve``, used as :class:`WarmGrader` is: ``run`` sends
+    it the pytest arguments of a check; this process reads the report as after a cold run."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def find(cls, path: Path, root: Path) -> ServedGrader | None:
+        """The server listening at ``path`` if it answers within a second and grades with the tests
+        of ``root`` (a server of another checkout would use other tests), else None."""
+        if not path.is_socket():
+            return None
+        try:
+            answer = ask(str(path), {"op": "root"}, timeout=1.0)
+        except (OSError, ValueError):
+            return None
+        return cls(str(path)) if answer.get("root") == str(root.resolve()) else None
+
+    def run(self, argv: list[str], log: Path, timeout: float) -> int | str:
+        """Run one pytest session in the server's warm grader: its exit status, or why there is none."""
+        try:
+            answer = ask(self.path, {"argv": argv, "log": str(log), "timeout": timeout}, timeout + 60)
+        except (OSError, ValueError) as err:
+            return f"the served grader did not answer ({type(err).__name__}: {err})"
+        code = answer.get("code")
+        return code if isinstance(code, int) else str(answer.get("error", "the served grader sent no verdict"))

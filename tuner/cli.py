@@ -17,11 +17,14 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from tuner import distributed
 from tuner.config import ALGORITHMS, DIRECTIONS, SweepConfig, build_config, load_file, parse_cli_params
@@ -29,6 +32,9 @@ from tuner.errors import ConfigError, ResultsError, SweepFailed
 from tuner.results import (FORMATS, best_trial, format_best, format_trials, read_sweep,
                            read_trials, sort_trials, sweep_status)
 from tuner.space import Param, SpaceError
+
+if TYPE_CHECKING:
+    from tuner.sweep import SweepOutcome  # TensorFlow: imported for `sweep` only
 
 RESTART_MB = 512.0
 RESTARTED = "TUNER_RESTARTED"  # set in the environment of a process that replaced itself
@@ -54,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                              ("--trials-per-round", int, "trials in each round"),
                              ("--top-k", int, "best trials the next round's box must hold"),
                              ("--margin", float, "fraction of a round's width added on each side of the next box"),
+                             ("--worker-timeout", float, "seconds of silence after which a worker's trial goes "
+                                                         "to another worker (default 30)"),
                              ("--max-trials", int, "trials of random and bayesian"),
                              ("--hyperband-iterations", int, "hyperband iterations"),
                              ("--epochs", int, "epochs per trial"),
@@ -88,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
     plot = commands.add_parser("plot", parents=[common], help="PNG: the objective against each parameter")
     plot.add_argument("--out", type=Path, help="the PNG to write (default: DIR/search.png)")
+    plot.add_argument("--log-y", action="store_true", help="the objective on a log axis (for a loss)")
     plot.set_defaults(run=_plot)
     return parser
 
@@ -104,7 +113,7 @@ def _config(args: argparse.Namespace) -> SweepConfig:
            "hyperband_iterations": args.hyperband_iterations, "epochs": args.epochs,
            "batch_size": args.batch_size, "seed": args.seed, "threads": args.threads,
            "objective": args.objective, "direction": args.direction, "model": args.model,
-           "data": args.data, "save_models": args.save_models}
+           "data": args.data, "save_models": args.save_models, "worker_timeout": args.worker_timeout}
     return build_config(file_settings, file_params, cli, parse_cli_params(args.param))
 
 
@@ -116,6 +125,17 @@ def _remove_sweep(directory: Path) -> None:
     if names and not names & {"sweep.json", "oracle.json"}:
         raise ConfigError(f"refusing to delete {directory}: it holds no sweep. Received: --dir {directory}")
     shutil.rmtree(directory)
+
+
+def _check_writable(directory: Path) -> None:
+    """Create the sweep directory, and prove it takes a file, before TensorFlow loads."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".tuner-probe-"):
+            pass
+    except OSError as error:
+        raise ConfigError(f"cannot write to the sweep directory ({error.strerror or error}). "
+                          f"Received: --dir {directory}") from None
 
 
 @contextlib.contextmanager
@@ -147,6 +167,8 @@ def _import_sweep(debug: bool) -> ModuleType:
         if not debug:
             tf.get_logger().setLevel("ERROR")  # e.g. "triggered tf.function retracing": each trial is a new model
         from tuner import sweep
+
+        sweep.show_trial_tracebacks(debug)  # else a failed trial is one progress line
     return sweep
 
 
@@ -161,6 +183,7 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           f"Received: KERASTUNER_TUNER_ID={os.environ[distributed.TUNER_ID]}")
     if args.overwrite:
         _remove_sweep(args.dir)
+    _check_writable(args.dir)
     if args.workers:
         return _sweep_with_workers(args, argv, config)
     if distributed.role() == "worker" and os.environ.get(RESTARTED):
@@ -179,7 +202,7 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
             _start_again(argv)
     if distributed.role() == "worker":
         return 0 if outcome.finished else 1
-    return _after_sweep(outcome.finished, args.dir)
+    return _after_sweep(outcome.finished, args.dir, outcome)
 
 
 def _start_again(argv: Sequence[str]) -> None:
@@ -191,9 +214,12 @@ def _start_again(argv: Sequence[str]) -> None:
     os.execve(sys.executable, [sys.executable, "-m", "tuner", *again], {**os.environ, RESTARTED: "1"})
 
 
-def _after_sweep(finished: bool, directory: Path) -> int:
+def _after_sweep(finished: bool, directory: Path, outcome: SweepOutcome | None = None) -> int:
     if not finished:
         raise SweepFailed(f"the sweep in {directory} stopped before its end; run the same command to resume")
+    if outcome is not None and outcome.trials and not outcome.completed:
+        raise SweepFailed(f"every trial failed ({outcome.trials} of {outcome.trials}); "
+                          f"`tuner report --dir {directory}` shows their errors")
     _say(f"next: tuner report --dir {directory}   (or: tuner best, tuner plot)")
     return 0
 
@@ -213,21 +239,40 @@ def _sweep_with_workers(args: argparse.Namespace, argv: Sequence[str], config: S
     chief = distributed.chief_environment(distributed.LOOPBACK, port)
     saved = {k: os.environ.get(k) for k in chief}
     os.environ.update(chief)
+    ended = False
     try:
-        sweep = _import_sweep(args.debug)
-        outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr,
-                                  keep_serving=lambda: any(w.poll() is None for w in workers))
+        with _terminated_as_exit():
+            sweep = _import_sweep(args.debug)
+            outcome = sweep.run_sweep(config, args.dir, stream=sys.stderr,
+                                      keep_serving=lambda: any(w.poll() is None for w in workers))
+        ended = True
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        codes = distributed.stop_workers(workers)
+        codes = distributed.stop_workers(workers, grace_s=30.0 if ended else 0.0)  # stopped: at once
     if not outcome.finished:
         raise SweepFailed(f"the workers exited before the sweep finished (exit codes {codes}); "
                           "run the same command to resume")
-    return _after_sweep(True, args.dir)
+    lost = [f"worker{i} ({code})" for i, code in enumerate(codes) if code != 0]
+    if lost:
+        _say(f"the sweep finished without {', '.join(lost)}: its trials went to the others")
+    return _after_sweep(True, args.dir, outcome)
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM raises `SystemExit(143)` here, so that what follows (stopping the workers) runs."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # --------------------------------------------------------------------- reading results
@@ -236,6 +281,8 @@ def _space(sweep: dict) -> list[Param]:
 
 
 def _report(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    if args.top is not None and args.top < 1:
+        raise ConfigError(f"--top must be >= 1. Received: --top {args.top}")
     sweep = read_sweep(args.dir)
     trials = sort_trials(read_trials(args.dir), sweep["objective"], sweep["direction"])
     if args.top is not None:
@@ -254,7 +301,7 @@ def _best(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _plot(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from tuner.plot import plot_sweep
 
-    out = plot_sweep(args.dir, args.out or args.dir / "search.png")
+    out = plot_sweep(args.dir, args.out or args.dir / "search.png", log_y=args.log_y)
     _say(f"wrote {out}")
     return 0
 

@@ -66,6 +66,8 @@ class SweepConfig:
         max_consecutive_failed_trials: stop the sweep after this many failures in a row.
         save_models: keep each trial's best weights (for `get_best_models`; hyperband always does).
         threads: TensorFlow threads per process (None: TensorFlow's choice).
+        worker_timeout: seconds without a word from a worker (it sends one every second while it
+            trains) after which the chief gives its trial to another worker.
     """
 
     space: tuple[Param, ...] = ()
@@ -86,8 +88,9 @@ class SweepConfig:
     max_consecutive_failed_trials: int = 10
     save_models: bool = False
     threads: int | None = None
+    worker_timeout: float = 30.0
     # Settings that do not change what is searched: a resumed sweep may change them.
-    RUN_ONLY = ("max_consecutive_failed_trials", "save_models", "threads")
+    RUN_ONLY = ("max_consecutive_failed_trials", "save_models", "threads", "worker_timeout")
 
     @property
     def total_trials(self) -> int | None:
@@ -109,7 +112,7 @@ class SweepConfig:
 _TABLES: dict[str, dict[str, str]] = {
     "sweep": {k: k for k in ("algorithm", "rounds", "trials_per_round", "top_k", "margin", "max_trials",
                              "hyperband_iterations", "objective", "direction", "seed",
-                             "max_consecutive_failed_trials")},
+                             "max_consecutive_failed_trials", "worker_timeout")},
     "model": {"build": "model", "data": "data", "epochs": "epochs", "batch_size": "batch_size",
               "save_models": "save_models", "threads": "threads"},
 }
@@ -131,6 +134,11 @@ def load_file(path: Path | str) -> tuple[dict[str, Any], tuple[Param, ...]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found. Received: --config {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"--config must name a TOML file, not a folder. Received: --config {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the config file ({getattr(error, 'strerror', None) or error}). "
+                          f"Received: --config {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     unknown = set(data) - set(_TABLES) - {"params"}
@@ -168,13 +176,17 @@ def _param_from_toml(name: str, value: Any, path: Path) -> Param:
 
 def parse_cli_params(specs: Sequence[str]) -> tuple[Param, ...]:
     """`--param` values, each `NAME=LOW:HIGH:SCALE` or `NAME=V1,V2:choice`."""
-    params = []
+    params: dict[str, Param] = {}
     for spec in specs:
         try:
-            params.append(parse_param(spec))
+            param = parse_param(spec)
         except SpaceError as error:
             raise ConfigError(f"invalid --param {spec}: {error}") from None
-    return tuple(params)
+        if param.name in params:
+            raise ConfigError(f"--param {param.name} is given twice; give each parameter once. "
+                              f"Received: --param {params[param.name].spec()} and --param {spec}")
+        params[param.name] = param
+    return tuple(params.values())
 
 
 def build_config(file_settings: Mapping[str, Any] | None = None, file_params: Sequence[Param] = (),
@@ -217,6 +229,9 @@ def _validate(config: SweepConfig) -> None:
             fail(name, "must be an integer >= 1")
     if isinstance(config.margin, bool) or not isinstance(config.margin, (int, float)) or not config.margin >= 0:
         fail("margin", "must be a number >= 0")
+    if (isinstance(config.worker_timeout, bool) or not isinstance(config.worker_timeout, (int, float))
+            or not config.worker_timeout >= 3):
+        fail("worker_timeout", "must be a number of seconds >= 3 (a worker's heartbeat comes every second)")
     if not isinstance(config.save_models, bool):
         fail("save_models", "must be true or false")
     for name in ("model", "data", "objective"):

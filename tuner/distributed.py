@@ -16,7 +16,9 @@ them itself: it starts N worker processes and serves as the chief on 127.0.0.1.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,13 +76,24 @@ def without_options(argv: Sequence[str], valued: Sequence[str], flags: Sequence[
     return kept
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a child, before it runs: be sent SIGTERM when the parent dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_workers(sweep_argv: Sequence[str], count: int, host: str, port: int) -> list[subprocess.Popen]:
-    """Start `count` processes `python -m tuner sweep <sweep_argv>` as workers of the chief at host:port."""
+    """Start `count` processes `python -m tuner sweep <sweep_argv>` as workers of the chief at
+    host:port; each is stopped when this process dies, however it dies."""
     workers = []
     for index in range(count):
         env = dict(os.environ, **{TUNER_ID: f"worker{index}", ORACLE_IP: host, ORACLE_PORT: str(port)})
         workers.append(subprocess.Popen([sys.executable, "-m", "tuner", "sweep", *sweep_argv], env=env,
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL))
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent))
     return workers
 
 

@@ -29,7 +29,7 @@ import keras_tuner
 import numpy as np
 from keras_tuner.engine.trial import TrialStatus
 
-from tuner.space import Box, Param, box_from_json, box_to_json, zoom
+from tuner.space import CHOICE, Box, Param, box_from_json, box_to_json, zoom
 
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
 
@@ -42,9 +42,9 @@ def param_from_keras(hp: Any) -> Param | None:
     """
     kind = type(hp).__name__
     if kind == "Choice":
-        return Param(hp.name, "choice", choices=tuple(hp.values))
+        return Param(hp.name, CHOICE, choices=tuple(hp.values))
     if kind == "Boolean":
-        return Param(hp.name, "choice", choices=(False, True))
+        return Param(hp.name, CHOICE, choices=(False, True))
     if kind not in ("Float", "Int") or not (hp.step is None or (kind == "Int" and hp.step == 1)):
         return None
     sampling = hp.sampling or "linear"

@@ -1,8 +1,9 @@
 """`tuner plot`: the objective against each parameter on its own scale, coloured by round.
 
-One panel per parameter. The x axis is the parameter's scale: logarithmic for `log` and
-`int_log`; for `one_minus_log` an axis even in -log10(1 - β), so 0.9, 0.99 and 0.999 are evenly
-spaced; categories for a `choice`. Each round's box is shaded in the round's colour, so the
+One panel per parameter. The x axis is the parameter's scale (`Scale.axis`): logarithmic for
+`log` and `int_log`; for `one_minus_log` an axis even in -r = -log10(1 - β), so 0.9, 0.99 and
+0.999 are evenly spaced; categories for a `choice`. `log_y` puts the objective on a log axis
+(for losses). Each round's box is shaded in the round's colour, so the
 zoom from round to round is visible; failed trials are grey crosses at the bottom; the best
 trial is a star. Reads only `sweep.json` and `trials.csv` (matplotlib, no TensorFlow).
 """
@@ -20,35 +21,30 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from tuner.results import format_beta, read_sweep, read_trials
+from tuner.results import read_sweep, read_trials
 from tuner.space import Param
 
 _JITTER = 0.12
 
 
-def _beta_forward(b: np.ndarray) -> np.ndarray:
-    return -np.log10(np.clip(1.0 - np.asarray(b, dtype=float), 1e-15, None))
-
-
-def _beta_inverse(r: np.ndarray) -> np.ndarray:
-    return 1.0 - 10.0 ** (-np.asarray(r, dtype=float))
-
-
 def _set_scale(ax: Axes, param: Param) -> None:
-    if param.scale == "log":
+    """The x axis of a numeric parameter, as its scale draws it; its whole range shown."""
+    kind = param.kind
+    if kind.axis == "log":
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
-    elif param.scale == "int_log":
+    elif kind.axis == "log2":
         ax.set_xscale("log", base=2)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-    elif param.scale == "one_minus_log":
-        ax.set_xscale("function", functions=(_beta_forward, _beta_inverse))
-        low, high = -math.log10(1 - param.low), -math.log10(1 - param.high)
-        decades = [1 - 10.0 ** -k for k in range(math.ceil(low), math.floor(high) + 1)]
+    elif kind.axis == "r":  # even in -r, ticks at whole decades of r
+        to_r, from_r = np.vectorize(kind.to_r, otypes=[float]), np.vectorize(kind.from_r, otypes=[float])
+        ax.set_xscale("function", functions=(lambda v: -to_r(np.clip(v, None, 1 - 1e-15)), lambda r: from_r(-r)))
+        ends = sorted(-kind.to_r(v) for v in (param.low, param.high))
+        decades = [kind.from_r(-k) for k in range(math.ceil(ends[0]), math.floor(ends[1]) + 1)]
         ticks = sorted({param.low, *decades, param.high})
-        ax.set_xticks(ticks, [format_beta(t) for t in ticks])
-        ax.set_xlim(param.low, param.high)
+        ax.set_xticks(ticks, [param.text(t) for t in ticks])
+    ax.set_xlim(*param.box_values(param.full_box))
 
 
 def _x_positions(param: Param, values: pd.Series) -> np.ndarray:
@@ -79,8 +75,15 @@ def _draw_boxes(ax: Axes, param: Param, rounds: list[dict[str, Any]], colors: li
                     transform=ax.get_xaxis_transform(), zorder=2)
 
 
-def plot_sweep(directory: Path | str, out: Path | str) -> Path:
-    """Write the PNG of a sweep's trials and boxes to `out`; return its path.
+def _grid(panels: int) -> tuple[int, int]:
+    """Rows and columns for `panels` panels, at most 3 a row, as few empty places as can be."""
+    rows = math.ceil(panels / 3)
+    return rows, math.ceil(panels / rows)
+
+
+def plot_sweep(directory: Path | str, out: Path | str, log_y: bool = False) -> Path:
+    """Write the PNG of a sweep's trials and boxes to `out`; return its path (`log_y`: the
+    objective on a log axis, for a loss).
 
     Raises:
         ResultsError: the directory holds no sweep.
@@ -93,9 +96,8 @@ def plot_sweep(directory: Path | str, out: Path | str) -> Path:
     n_rounds = max([len(rounds), int(trials["round"].max()) if len(trials) else 1, 1])
     colors = [colormaps["viridis"](0.85 * i / max(1, n_rounds - 1)) for i in range(n_rounds)]
 
-    ncols = min(3, len(space))
-    nrows = math.ceil(len(space) / ncols)
-    fig = Figure(figsize=(4.3 * ncols, 3.4 * nrows), layout="constrained")
+    nrows, ncols = _grid(len(space))
+    fig = Figure(figsize=(max(4.3 * ncols, 6.4), 3.4 * nrows + 0.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     done = trials[(trials["status"] == "COMPLETED") & trials[objective].notna()]
     failed = trials[trials["status"] == "FAILED"]
@@ -105,7 +107,8 @@ def plot_sweep(directory: Path | str, out: Path | str) -> Path:
     floor = done[objective].min() if len(done) else 0.0
 
     for ax, param in zip(axes, space):
-        _set_scale(ax, param)
+        if not param.is_choice:
+            _set_scale(ax, param)
         _draw_boxes(ax, param, rounds, colors)
         for number in range(1, n_rounds + 1):
             subset = done[done["round"] == number] if "round" in done else done
@@ -120,11 +123,11 @@ def plot_sweep(directory: Path | str, out: Path | str) -> Path:
             ax.scatter(_x_positions(param, done.loc[[best], param.name]), done.loc[[best], objective],
                        marker="*", s=180, color="red", edgecolor="black", linewidth=0.5, label="best", zorder=4)
         if param.is_choice:
-            ax.set_xticks(range(len(param.choices)), [str(c) for c in param.choices])
+            ax.set_xticks(range(len(param.choices)), [param.text(c) for c in param.choices])
             ax.set_xlim(-0.6, len(param.choices) - 0.4)
-        elif param.scale != "one_minus_log":
-            ax.set_xlim(*param.box_values(param.full_box))
-        if len(done):  # headroom above the trials for the rounds' bars
+        if log_y:
+            ax.set_yscale("log")
+        elif len(done):  # headroom above the trials for the rounds' bars
             low, high = float(done[objective].min()), float(done[objective].max())
             span = (high - low) or max(abs(high), 1.0) * 0.1
             ax.set_ylim(low - 0.06 * span, high + span * (0.1 + 0.05 * n_rounds))
@@ -136,8 +139,8 @@ def plot_sweep(directory: Path | str, out: Path | str) -> Path:
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False)
-    fig.suptitle(f"{sweep['algorithm']}: {objective} ({sweep['direction']}) of {len(trials)} trials; "
-                 "shading: each round's box")
+    fig.suptitle(f"{sweep['algorithm']}: {objective} ({sweep['direction']}), {len(trials)} trials\n"
+                 "shading: each round's box", fontsize=11)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)

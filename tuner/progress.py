@@ -1,12 +1,14 @@
 """Progress lines of a running sweep, written to a stream (stderr): never mixed with data on stdout.
 
     tuner: round 2/3: learning_rate 0.0011..0.052, beta 0.962..0.9987, batch_norm true
-    tuner: trial 8/18  round 2/3  val_accuracy 0.9611  best 0.9722  elapsed 0:14  left ~0:22
+    tuner: [8/18] trial 07  round 2/3  val_accuracy 0.9611  best 0.9722  elapsed 0:14  left ~0:22
+
+The count in brackets is of ended trials, from 1; a trial is named by its id (keras-tuner's, from 0:
+`trial_07/` on disk, `07` in trials.csv).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 from typing import Any, TextIO
@@ -56,21 +58,19 @@ class Progress:
         parts = []
         for name, bounds in box.items():
             param = params.get(name)
-            if param is not None and param.is_integer:  # a box of cells [k - 0.5, k + 0.5]: its integers
-                bounds = (math.floor(bounds[0] + 0.5), math.ceil(bounds[1] - 0.5))
             shown = [format_value(b, name, param) for b in bounds]
             parts.append(f"{name} {','.join(shown)}" if param is None or param.is_choice
                          else f"{name} {shown[0]}..{shown[1]}")
         of = f"/{self.rounds}" if self.rounds else ""
         self.say(f"round {number}{of}: " + ", ".join(parts))
 
-    def trial_ended(self, ended: int, round_number: int | None, status: str, score: float | None,
+    def trial_ended(self, ended: int, trial_id: str, round_number: int | None, status: str, score: float | None,
                     best: float | None, error: str | None) -> None:
         """One line per ended trial; `ended` counts every ended trial of the sweep, this one included."""
         if self.ended_before is None:
             self.ended_before = ended - 1
         of = f"/{self.total}" if self.total else ""
-        parts = [f"trial {ended}{of}"]
+        parts = [f"[{ended}{of}] trial {trial_id}"]
         if round_number is not None and self.rounds and self.rounds > 1:
             parts.append(f"round {round_number}/{self.rounds}")
         if status == "COMPLETED" and score is not None:

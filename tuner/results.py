@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tuner.errors import ConfigError, ResultsError
@@ -142,24 +143,19 @@ def best_trial(trials: pd.DataFrame, objective: str, direction: str) -> pd.Serie
     return sort_trials(done, objective, direction).iloc[0]
 
 
-def format_beta(beta: float, digits: int = 3) -> str:
-    """β with `digits` significant digits of 1 - β: 0.9, 0.99342, 0.9999 (not 0.9999000)."""
-    decimals = math.ceil(-math.log10(1 - beta) - 1e-6) + digits - 1
-    return f"{beta:.{decimals}f}".rstrip("0").rstrip(".")
-
-
 def format_value(value: Any, column: str, param: Param | None) -> str:
-    """A cell for people: 4 significant digits, seconds to 0.1 s, β with as many as 1 - β needs."""
+    """A cell for people: a parameter's value as its scale writes it (`Param.text`: β with as many
+    digits as 1 - β needs, booleans as on the command line), seconds to 0.1 s, else 4 significant digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if param is not None:
+        return param.text(value)
     if isinstance(value, float):
         if column == "duration_s":
             return f"{value:.1f}"
-        if param is not None and param.scale == "one_minus_log" and 0 < value < 1:
-            return format_beta(value)
-        if value.is_integer() and (param is None or param.is_integer):
-            return str(int(value))
-        return f"{value:.4g}"
+        return str(int(value)) if value.is_integer() else f"{value:.4g}"
     return str(value)
 
 

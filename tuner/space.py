@@ -20,14 +20,16 @@ coordinate r (`tuple[float, float]`, low < high) or, for a choice, the allowed v
 round, `zoom` shrinks the box around the best trials: the smallest interval holding their cells,
 widened by `margin` times the current width on each side, clipped to the full range.
 
-Nothing here imports TensorFlow or keras-tuner: `Param.register` only calls methods of the
-`HyperParameters` object it is given.
+Each numeric scale is one `Scale` object (`SCALES_BY_NAME`): its coordinate and inverse, what
+it asks of the bounds, keras-tuner's nearest sampling, how a plot draws its axis and how a value
+is written. Nothing here imports TensorFlow or keras-tuner: `Param.register` only calls methods
+of the `HyperParameters` object it is given.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -38,13 +40,85 @@ Interval = tuple[float, float]
 ParamBox = Union[Interval, tuple[Choice, ...]]
 Box = dict[str, ParamBox]
 
-SCALES = ("linear", "log", "one_minus_log", "int", "int_log", "choice")
-_KERAS_SAMPLING = {"linear": "linear", "log": "log", "one_minus_log": "reverse_log",
-                   "int": "linear", "int_log": "log"}
 
 
 class SpaceError(ValueError):
     """A search-space definition that cannot be sampled; the message is one line."""
+
+
+def format_beta(beta: float, digits: int = 3) -> str:
+    """β with `digits` significant digits of 1 - β: 0.9, 0.99342, 0.9999 (not 0.9999000)."""
+    decimals = math.ceil(-math.log10(1 - beta) - 1e-6) + digits - 1
+    return f"{beta:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _always(low: float, high: float) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A numeric scale: where its coordinate r comes from and goes back to, and what follows.
+
+    Args:
+        name: as written in a space (`log`).
+        to_r: value -> coordinate r (sampled uniformly).
+        from_r: coordinate -> value, before any rounding.
+        integer: values are integers (each owns the cell [k - 0.5, k + 0.5]).
+        bounds_ok, needs: the rule the bounds must meet, and how an error states it.
+        keras_sampling: keras-tuner's nearest `sampling` (only the range is used from it).
+        axis: a plot's x axis: "linear", "log", "log2" (integers on a log scale), or "r" (even in
+            -r, with ticks at whole decades: β's 0.9, 0.99, 0.999).
+        text: how a value is written for people (None: 4 significant digits).
+    """
+
+    name: str
+    to_r: Callable[[float], float]
+    from_r: Callable[[float], float]
+    integer: bool = False
+    bounds_ok: Callable[[float, float], bool] = _always
+    needs: str = ""
+    keras_sampling: str = "linear"
+    axis: str = "linear"
+    text: Callable[[float], str] | None = None
+
+
+def _identity(v: float) -> float:
+    return float(v)
+
+
+def _exp10(r: float) -> float:
+    return 10.0 ** r
+
+
+def _log10_of_one_minus(v: float) -> float:
+    return math.log10(1.0 - v)
+
+
+def _one_minus_exp10(r: float) -> float:
+    return 1.0 - 10.0 ** r
+
+
+def _positive(low: float, high: float) -> bool:
+    return low > 0
+
+
+def _inside_zero_one(low: float, high: float) -> bool:
+    return 0 < low and high < 1
+
+
+SCALES_BY_NAME: dict[str, Scale] = {scale.name: scale for scale in (
+    Scale("linear", _identity, _identity),
+    Scale("log", math.log10, _exp10, bounds_ok=_positive, needs="bounds > 0 (r = log10(v))",
+          keras_sampling="log", axis="log"),
+    Scale("one_minus_log", _log10_of_one_minus, _one_minus_exp10, bounds_ok=_inside_zero_one,
+          needs="0 < low < high < 1 (β = 1 - 10**r)", keras_sampling="reverse_log", axis="r", text=format_beta),
+    Scale("int", _identity, _identity, integer=True),
+    Scale("int_log", math.log10, _exp10, integer=True, bounds_ok=_positive, needs="bounds > 0 (r = log10(v))",
+          keras_sampling="log", axis="log2"),
+)}
+CHOICE = "choice"  # the one scale without a coordinate
+SCALES = (*SCALES_BY_NAME, CHOICE)
 
 
 def format_number(value: Any) -> str:
@@ -86,7 +160,7 @@ class Param:
         if self.scale not in SCALES:
             raise SpaceError(f"unknown scale; expected one of {', '.join(SCALES)}. "
                              f"Received: scale={self.scale!r}")
-        if self.scale == "choice":
+        if self.scale == CHOICE:
             self._check_choices()
         else:
             self._check_bounds()
@@ -114,39 +188,36 @@ class Param:
         received = f"Received: low={format_number(self.low)}, high={format_number(self.high)}"
         if self.low >= self.high:
             raise SpaceError(f"low must be < high. {received}")
-        if self.scale in ("int", "int_log") and not (float(self.low).is_integer()
-                                                     and float(self.high).is_integer()):
+        kind = self.kind
+        if kind.integer and not (float(self.low).is_integer() and float(self.high).is_integer()):
             raise SpaceError(f"scale {self.scale!r} needs integer bounds. {received}")
-        if self.scale in ("log", "int_log") and self.low <= 0:
-            raise SpaceError(f"scale {self.scale!r} needs bounds > 0 (r = log10(v)). {received}")
-        if self.scale == "one_minus_log" and not (0 < self.low and self.high < 1):
-            raise SpaceError(f"scale 'one_minus_log' needs 0 < low < high < 1 (β = 1 - 10**r). {received}")
+        if not kind.bounds_ok(self.low, self.high):
+            raise SpaceError(f"scale {self.scale!r} needs {kind.needs}. {received}")
 
     # ----------------------------------------------------------------- coordinates
     @property
     def is_choice(self) -> bool:
-        return self.scale == "choice"
+        return self.scale == CHOICE
+
+    @property
+    def kind(self) -> Scale:
+        """The numeric scale (a choice has none)."""
+        return SCALES_BY_NAME[self.scale]
 
     @property
     def is_integer(self) -> bool:
-        return self.scale in ("int", "int_log")
+        return not self.is_choice and self.kind.integer
 
     def to_coordinate(self, value: float) -> float:
         """The coordinate r of a value: log10(v) on a log scale, log10(1 - v) for β, v otherwise."""
-        if self.scale in ("log", "int_log"):
-            return math.log10(value)
-        if self.scale == "one_minus_log":
-            return math.log10(1.0 - value)
-        return float(value)
+        return self.kind.to_r(value)
 
     def from_coordinate(self, r: float) -> float | int:
         """The value at coordinate r; integers are rounded and kept inside [low, high]."""
-        if self.scale in ("log", "int_log"):
-            value = 10.0 ** r
-        elif self.scale == "one_minus_log":
-            value = 1.0 - 10.0 ** r
-        else:
-            value = float(r)
+        return self._clip(self.kind.from_r(r))
+
+    def _clip(self, value: float) -> float | int:
+        """Inside [low, high]; an integer's nearest integer."""
         if self.is_integer:
             return int(min(max(round(value), self.low), self.high))
         return float(min(max(value, self.low), self.high))
@@ -175,18 +246,30 @@ class Param:
         return self.from_coordinate(float(rng.uniform(box[0], box[1])))
 
     def box_values(self, box: ParamBox) -> tuple[Choice, ...] | tuple[float, float]:
-        """A box in the parameter's own units, for people and plots: (low value, high value)."""
+        """A box in the parameter's own units, for people and plots: (low value, high value);
+        for integers, the smallest and largest integer the box can draw."""
         if self.is_choice:
             return tuple(box)
-        ends = sorted(self._raw_value(r) for r in box)
+        ends = sorted(self.kind.from_r(r) for r in box)
+        if self.is_integer:  # a lower edge k + 0.5 (to rounding) draws k + 1 at least
+            return self._clip(ends[0] + 1e-9), self._clip(ends[1] - 1e-9)
         return ends[0], ends[1]
 
-    def _raw_value(self, r: float) -> float:
-        if self.scale in ("log", "int_log"):
-            return 10.0 ** r
-        if self.scale == "one_minus_log":
-            return 1.0 - 10.0 ** r
-        return r
+    def text(self, value: Any) -> str:
+        """A value for people: its scale's way (β: the digits of 1 - β), else 4 significant digits;
+        booleans as the command line writes them."""
+        if isinstance(value, bool):
+            return _choice_text(value)
+        if isinstance(value, float):
+            if not self.is_choice and self.kind.text is not None:
+                try:
+                    return self.kind.text(value)
+                except (ValueError, OverflowError):  # outside the scale's domain (β = 1)
+                    pass
+            if value.is_integer() and (self.is_integer or self.is_choice):
+                return str(int(value))
+            return f"{value:.4g}"
+        return str(value)
 
     # ----------------------------------------------------------------- keras-tuner and files
     def register(self, hp: Any) -> None:
@@ -199,9 +282,9 @@ class Param:
         if self.is_choice:
             hp.Choice(self.name, list(self.choices))
         elif self.is_integer:
-            hp.Int(self.name, int(self.low), int(self.high), sampling=_KERAS_SAMPLING[self.scale])
+            hp.Int(self.name, int(self.low), int(self.high), sampling=self.kind.keras_sampling)
         else:
-            hp.Float(self.name, float(self.low), float(self.high), sampling=_KERAS_SAMPLING[self.scale])
+            hp.Float(self.name, float(self.low), float(self.high), sampling=self.kind.keras_sampling)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able description; `Param.from_dict` reads it back."""
@@ -282,8 +365,8 @@ def parse_param(spec: str) -> Param:
         raise SpaceError(f"expected NAME=LOW:HIGH:SCALE or NAME=V1,V2:choice. Received: {spec!r}")
     name = name.strip()
     fields = [f.strip() for f in body.split(":")]
-    if len(fields) == 2 and fields[1] == "choice":
-        return Param(name, "choice", choices=normalize_choices(parse_choice(v) for v in fields[0].split(",")))
+    if len(fields) == 2 and fields[1] == CHOICE:
+        return Param(name, CHOICE, choices=normalize_choices(parse_choice(v) for v in fields[0].split(",")))
     if len(fields) == 2:
         fields.append("linear")
     if len(fields) != 3:
@@ -291,7 +374,7 @@ def parse_param(spec: str) -> Param:
     low, high, scale = fields
     if scale not in SCALES:
         raise SpaceError(f"unknown scale; expected one of {', '.join(SCALES)}. Received: scale={scale!r}")
-    if scale == "choice":
+    if scale == CHOICE:
         raise SpaceError(f"a choice is written V1,V2,...:choice. Received: {body!r}")
     return Param(name, scale, parse_number(low, "low"), parse_number(high, "high"))
 

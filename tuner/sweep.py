@@ -18,7 +18,10 @@ What a sweep adds to keras-tuner:
 - keras-tuner's state files are written atomically, so a sweep killed with SIGKILL resumes
   from where it was, re-running only the trials that were running;
 - the chief of a distributed sweep polls for the end every 0.1 s instead of every 20 s, and a
-  worker told to wait for the end of a round asks again after `IDLE_POLL_S`.
+  worker told to wait for the end of a round asks again after `IDLE_POLL_S`;
+- a worker sends a heartbeat every `HEARTBEAT_S` while it trains; a trial whose worker has sent
+  nothing for `worker_timeout` seconds is lost: it is given to the next worker that asks (once;
+  lost a second time, it fails), and the dead worker no longer holds the sweep open.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ import importlib
 import math
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent import futures
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +45,7 @@ import keras_tuner
 from keras_tuner import errors
 from keras_tuner.engine.trial import TrialStatus
 from keras_tuner.oracles import BayesianOptimizationOracle, HyperbandOracle, RandomSearchOracle
+from keras_tuner.src import config as kt_config
 from keras_tuner.src import utils as kt_utils
 from keras_tuner.src.distribute import utils as dist_utils
 from keras_tuner.src.engine import tuner_utils
@@ -55,6 +60,7 @@ from tuner.results import (SWEEP_JSON, TRIALS_CSV, sweep_status, trial_seed, wri
 
 IDLE_POLL_S = 0.2
 CHIEF_POLL_S = 0.1
+HEARTBEAT_S = 1.0
 
 
 # --------------------------------------------------------------------- oracles that record
@@ -70,24 +76,80 @@ class RecordedOracle:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trial_log: dict[str, dict[str, Any]] = {}
+        self._seen: dict[str, float] = {}  # trial id -> when its worker was last heard (monotonic)
 
     @keras_tuner.synchronized
     def create_trial(self, tuner_id: str) -> Any:
         trial = super().create_trial(tuner_id)
         if trial.status == TrialStatus.RUNNING:
-            self.trial_log[trial.trial_id] = {"start": time.time(), "end": None, "worker": tuner_id}
+            entry = self.trial_log.setdefault(trial.trial_id, {})
+            entry.update(start=time.time(), end=None, worker=tuner_id)
+            self._seen[trial.trial_id] = time.monotonic()
             if self.recorder is not None:
                 self.recorder.update(self)
         return trial
 
     @keras_tuner.synchronized
+    def update_trial(self, trial_id: str, metrics: Mapping[str, float], step: int = 0) -> Any:
+        self._seen[trial_id] = time.monotonic()
+        return super().update_trial(trial_id, metrics, step=step)
+
+    @keras_tuner.synchronized
+    def get_trial(self, trial_id: str) -> Any:
+        self._seen[trial_id] = time.monotonic()  # a worker's heartbeat asks for its trial
+        return super().get_trial(trial_id)
+
+    @keras_tuner.synchronized
     def end_trial(self, trial: Any) -> None:
+        if self.trial_log.get(trial.trial_id, {}).get("lost") and not self._ongoing(trial.trial_id):
+            return  # the late word of a worker given up for lost: its trial was given to another
         self.trial_log.setdefault(trial.trial_id, {"start": None, "worker": None})["end"] = time.time()
         try:
             super().end_trial(trial)
         finally:
             if self.recorder is not None:
                 self.recorder.update(self, ended=self.trials[trial.trial_id])
+
+    def _ongoing(self, trial_id: str) -> str | None:
+        """The worker running `trial_id`, or None."""
+        return next((w for w, t in self.ongoing_trials.items() if t.trial_id == trial_id), None)
+
+    @keras_tuner.synchronized
+    def give_up_silent(self, timeout: float) -> list[str]:
+        """Trials whose worker has sent nothing for `timeout` seconds: the first time, each goes
+        back to the queue for the next worker that asks; the second time, it fails. The worker
+        is forgotten, so the sweep can end without it.
+
+        Returns:
+            One line per trial given up.
+        """
+        now, said = time.monotonic(), []
+        for tuner_id, trial in list(self.ongoing_trials.items()):
+            last = self._seen.setdefault(trial.trial_id, now)  # resumed: the clock starts now
+            if now - last <= timeout:
+                continue
+            entry = self.trial_log.setdefault(trial.trial_id, {})
+            entry["lost"] = entry.get("lost", 0) + 1
+            reason = f"{tuner_id} sent nothing for {timeout:g} s"
+            self.tuner_ids.discard(tuner_id)
+            if entry["lost"] == 1:
+                del self.ongoing_trials[tuner_id]
+                self._retry_queue.append(trial.trial_id)
+                self.save()
+                if self.recorder is not None:
+                    self.recorder.update(self)
+                said.append(f"trial {trial.trial_id} lost ({reason}): the next worker runs it again")
+            else:
+                trial.status, trial.message = TrialStatus.FAILED, f"WorkerLost: {reason}, twice"
+                self.end_trial(trial)
+                said.append(f"trial {trial.trial_id} lost again ({reason}): failed")
+        return said
+
+    def reload(self) -> None:
+        super().reload()
+        # keras-tuner saves the state before it drops an ended trial from the running ones, and
+        # sends every running trial of a reloaded state back to run: not one that has ended
+        self._retry_queue = [t for t in self._retry_queue if self.trials[t].status not in ENDED]
 
     def get_state(self) -> dict[str, Any]:
         state = super().get_state()
@@ -226,7 +288,7 @@ class SweepRecorder:
         best = best_first(oracle.trials.values(), self.config.direction)
         round_index = _round_of(oracle, ended.trial_id)
         self.progress.trial_ended(
-            ended=sum(t.status in ENDED for t in oracle.trials.values()),
+            ended=sum(t.status in ENDED for t in oracle.trials.values()), trial_id=ended.trial_id,
             round_number=None if round_index is None else round_index + 1, status=ended.status,
             score=ended.score, best=best[0].score if best else None, error=_one_line(ended.message))
 
@@ -242,6 +304,34 @@ class SweepRecorder:
 
 
 # --------------------------------------------------------------------- the tuner
+def show_trial_tracebacks(show: bool) -> None:
+    """Whether keras-tuner prints a failed trial's traceback (its default; the trial's record
+    keeps it either way)."""
+    kt_config.DEBUG = show
+
+
+class ObjectiveMissing(errors.FatalError):
+    """The model does not report the objective: no trial could ever score."""
+
+    def __init__(self, objective: str, reported: Iterable[str]) -> None:
+        names = ", ".join(sorted(reported)) or "none"
+        super().__init__(f"the model never reports the objective {objective!r}; it reports: {names}. "
+                         f"Received: objective={objective!r}")
+
+
+class CheckObjective(keras.callbacks.Callback):
+    """After the first epoch, stop the sweep if the logs lack the objective (not after training
+    every trial in full)."""
+
+    def __init__(self, objective: str) -> None:
+        super().__init__()
+        self.objective = objective
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        if epoch == 0 and self.objective not in (logs or {}):
+            raise ObjectiveMissing(self.objective, logs or {})
+
+
 class StopOnNaN(keras.callbacks.Callback):
     """Stop training at the end of an epoch whose loss is NaN or infinite (checked once an epoch)."""
 
@@ -299,17 +389,22 @@ class SweepTuner(keras_tuner.Tuner):
         sweep_seed: trial i trains with `trial_seed(sweep_seed, trial_id)`.
         save_models: keep each trial's best weights (Hyperband needs them to continue trials).
         keep_serving: for a chief: called every poll; serving stops early when it returns False.
+        worker_timeout: for a chief: seconds of silence after which a worker's trial is lost.
+        say: for a chief: where lines about lost trials go.
         restart_mb: raise `RestartNeeded` before the next trial once this process's resident
             memory exceeds what it was after its first trial by this many MB; None: never.
         **kwargs: `keras_tuner.Tuner`'s (directory, project_name, ...).
     """
 
     def __init__(self, oracle: Any, hypermodel: Any, *, sweep_seed: int, save_models: bool = False,
-                 keep_serving: Callable[[], bool] = lambda: True, restart_mb: float | None = None,
-                 **kwargs: Any) -> None:
+                 keep_serving: Callable[[], bool] = lambda: True, worker_timeout: float = 30.0,
+                 say: Callable[[str], None] = print, restart_mb: float | None = None, **kwargs: Any) -> None:
         self.sweep_seed = sweep_seed
         self.save_models = save_models
         self.keep_serving = keep_serving
+        self.worker_timeout = worker_timeout
+        self.say = say
+        self._heartbeat: threading.Event | None = None
         self.restart_mb = restart_mb
         self.finished = False
         self._ran_trial = True
@@ -331,7 +426,7 @@ class SweepTuner(keras_tuner.Tuner):
         if dist_utils.is_chief_oracle():
             self.oracle.verbose = 0
             self.save()
-            self.finished = serve_oracle(self.oracle, self.keep_serving)
+            self.finished = serve_oracle(self.oracle, self.keep_serving, self.worker_timeout, self.say)
             return
         super().search(*fit_args, **fit_kwargs)
         self.finished = True
@@ -343,7 +438,7 @@ class SweepTuner(keras_tuner.Tuner):
             fit_kwargs["epochs"] = hp.values["tuner/epochs"]
             fit_kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
         callbacks = self._deepcopy_callbacks(fit_kwargs.pop("callbacks", []))
-        callbacks.append(StopOnNaN())
+        callbacks += [CheckObjective(self.oracle.objective.name), StopOnNaN()]
         if self.save_models:
             callbacks.append(tuner_utils.SaveBestEpoch(objective=self.oracle.objective,
                                                        filepath=self._get_checkpoint_fname(trial.trial_id)))
@@ -394,9 +489,22 @@ class SweepTuner(keras_tuner.Tuner):
 
     def on_trial_begin(self, trial: Any) -> None:
         self._ran_trial = True
+        if dist_utils.has_chief_oracle() and not dist_utils.is_chief_oracle():  # a worker: say it is alive
+            self._heartbeat = threading.Event()
+            threading.Thread(target=self._beat, args=(trial.trial_id, self._heartbeat), daemon=True).start()
         super().on_trial_begin(trial)
 
+    def _beat(self, trial_id: str, stop: threading.Event) -> None:
+        while not stop.wait(HEARTBEAT_S):
+            try:
+                self.oracle.get_trial(trial_id)
+            except Exception:  # noqa: BLE001 - the chief gone or busy: the next beat tries again
+                pass
+
     def on_trial_end(self, trial: Any) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.set()
+            self._heartbeat = None
         super().on_trial_end(trial)  # the oracle ends the trial and the state is saved
         if self._baseline_mb is None:
             self._baseline_mb = resident_mb()
@@ -407,8 +515,10 @@ class SweepTuner(keras_tuner.Tuner):
         write_json_atomic(self._get_tuner_fname(), self.get_state())
 
 
-def serve_oracle(oracle: Any, keep_serving: Callable[[], bool]) -> bool:
-    """Serve `oracle` to workers (keras-tuner's gRPC service) until the sweep ends.
+def serve_oracle(oracle: Any, keep_serving: Callable[[], bool], worker_timeout: float,
+                 say: Callable[[str], None]) -> bool:
+    """Serve `oracle` to workers (keras-tuner's gRPC service) until the sweep ends, giving up the
+    trials of workers silent for `worker_timeout` seconds (see `RecordedOracle.give_up_silent`).
 
     Returns:
         True when every trial has ended and every worker was told to stop; False when
@@ -432,6 +542,8 @@ def serve_oracle(oracle: Any, keep_serving: Callable[[], bool]) -> bool:
     server.start()
     try:
         while keep_serving():
+            for line in oracle.give_up_silent(worker_timeout):
+                say(line)
             if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
                 return True
             time.sleep(CHIEF_POLL_S)
@@ -474,6 +586,16 @@ def load_fit_kwargs(spec: str) -> dict[str, Any]:
         raise ConfigError(f"the data loader must return a dict of model.fit keyword arguments. "
                           f"Received: {spec}() -> {type(data).__name__}")
     return dict(data)
+
+
+@contextlib.contextmanager
+def _fatal_as_config_error() -> Iterator[None]:
+    """keras-tuner's fatal errors (a build that returns no model, a missing objective) are the
+    settings' fault: one line, exit 2."""
+    try:
+        yield
+    except errors.FatalError as error:
+        raise ConfigError(str(error).strip().splitlines()[-1]) from None
 
 
 @dataclass(frozen=True)
@@ -534,10 +656,11 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
         write_json_atomic(directory / f"{tuner_id}.json", {})
     recorder = None if role == "worker" else SweepRecorder(directory, config, progress)
     oracle.recorder = recorder
-    with contextlib.redirect_stdout(stream):  # keras-tuner's notes ("Reloading Tuner from ...")
+    with contextlib.redirect_stdout(stream), _fatal_as_config_error():  # keras-tuner's notes ("Reloading ...")
         tuner = SweepTuner(oracle, hypermodel, sweep_seed=config.seed,
                            save_models=config.save_models or config.algorithm == "hyperband",
-                           keep_serving=keep_serving, restart_mb=restart_mb, directory=str(directory.parent),
+                           keep_serving=keep_serving, worker_timeout=config.worker_timeout, say=progress.say,
+                           restart_mb=restart_mb, directory=str(directory.parent),
                            project_name=directory.name)
         if recorder is not None:
             ended = sum(t.status in ENDED for t in oracle.trials.values())

@@ -2,6 +2,7 @@
 
 import io
 import json
+import math
 import socket
 import subprocess
 import sys
@@ -13,7 +14,8 @@ import pytest
 from tuner import distributed
 from tuner.cli import main
 from tuner.progress import Progress
-from tuner.results import SWEEP_JSON, TRIALS_CSV, format_beta, write_json_atomic, write_trials
+from tuner.results import SWEEP_JSON, TRIALS_CSV, write_json_atomic, write_trials
+from tuner.space import format_beta
 from tuner.space import Param
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +123,31 @@ def test_sweep_overwrite_refuses_a_directory_that_is_not_a_sweep(capsys, tmp_pat
     assert code == 2 and "refusing to delete" in err and (tmp_path / "notes.txt").exists()
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["sweep", "--param", "lr=1e-4:1:log", "--param", "lr=1e-3:1:log"],
+     "--param lr is given twice; give each parameter once. Received: --param lr=0.0001:1:log and --param lr=1e-3:1:log"),
+    (["sweep", "--param", "lr=1e-4:1:log", "--config", "{tmp}"],
+     "--config must name a TOML file, not a folder. Received: --config {tmp}"),
+    (["sweep", "--param", "lr=1e-4:1:log", "--dir", "{tmp}/file/s"],
+     "cannot write to the sweep directory (Not a directory). Received: --dir {tmp}/file/s"),
+    (["report", "--top", "0"], "--top must be >= 1. Received: --top 0"),
+    (["report", "--top", "-2"], "--top must be >= 1. Received: --top -2"),
+])
+def test_bad_settings_are_one_line_and_exit_2_before_anything_runs(capsys, sweep_dir, argv, message):
+    (sweep_dir / "file").write_text("a file, not a folder")
+    argv = [a.replace("{tmp}", str(sweep_dir)) for a in argv]
+    if "--dir" not in argv:
+        argv += ["--dir", str(sweep_dir)]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == f"tuner: error: {message.replace('{tmp}', str(sweep_dir))}\n"
+
+
+def test_report_writes_booleans_as_the_command_line_takes_them(capsys, sweep_dir):
+    code, out, _ = run(capsys, "report", "--dir", str(sweep_dir))
+    assert code == 0 and "true" in out and "false" in out and "True" not in out and "False" not in out
+
+
 def test_unknown_format_is_a_usage_error(capsys, sweep_dir):
     code, _, err = run(capsys, "report", "--dir", str(sweep_dir), "--format", "xml")
     assert code == 2 and "invalid choice: 'xml'" in err
@@ -148,8 +175,10 @@ def test_round_line_shows_the_integers_a_box_of_cells_can_draw():
     stream = io.StringIO()
     units = Param("hidden_units", "int_log", 16, 256)
     progress = Progress(stream, total=6, rounds=2, objective="val_accuracy", direction="max")
-    progress.round_started(1, {"hidden_units": (15.5, 256.5)}, {"hidden_units": units})
-    progress.round_started(2, {"hidden_units": (30.2, 45.7)}, {"hidden_units": units})  # cells of 30 and 46 overlap
+    assert units.full_box == (math.log10(15.5), math.log10(256.5))  # 10**r of its low end: 15.4999...
+    progress.round_started(1, {"hidden_units": units.box_values(units.full_box)}, {"hidden_units": units})
+    zoomed = (math.log10(30.2), math.log10(45.7))  # the cells of 30 and 46 overlap it
+    progress.round_started(2, {"hidden_units": units.box_values(zoomed)}, {"hidden_units": units})
     assert stream.getvalue() == "tuner: round 1/2: hidden_units 16..256\ntuner: round 2/2: hidden_units 30..46\n"
 
 

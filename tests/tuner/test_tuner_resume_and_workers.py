@@ -74,6 +74,9 @@ def test_sweep_killed_with_sigkill_resumes_and_loses_only_the_running_trial(tmp_
     assert first.returncode == -signal.SIGKILL
     ended_before = completed(directory)
     assert 5 <= ended_before < 12
+    before = pd.read_csv(directory / "trials.csv")
+    done_before = [json.dumps({"beta": r.beta, "learning_rate": r.learning_rate}, sort_keys=True)
+                   for r in before.itertuples() if r.status == "COMPLETED"]
 
     code, out, err = finish(tuner_process(argv, env))
     assert code == 0, err
@@ -82,6 +85,7 @@ def test_sweep_killed_with_sigkill_resumes_and_loses_only_the_running_trial(tmp_
     counts = runs(tmp_path / "runs.log")
     assert len(counts) == 12  # every trial ran ...
     assert sum(counts.values()) - 12 <= 1  # ... once, but the one running when killed may have run twice
+    assert all(counts[values] == 1 for values in done_before)  # what had ended is not run again
     assert read_sweep(directory)["finished"]
 
 
@@ -116,3 +120,82 @@ def test_sweep_with_two_workers_runs_every_trial_once_and_keeps_the_rounds(tmp_p
     round_2 = [log[t] for t in table.loc[table["round"] == 2, "trial_id"]]
     assert max(t["end"] for t in round_1) <= min(t["start"] for t in round_2)  # round 2 waited for round 1
     assert read_sweep(directory)["finished"]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux's /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _tuner_id(pid: int) -> str:
+    """A worker's KERASTUNER_TUNER_ID."""
+    variables = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return next(v.split(b"=", 1)[1].decode() for v in variables if v.startswith(b"KERASTUNER_TUNER_ID="))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_for_running(directory: Path, process: subprocess.Popen, workers: int) -> pd.DataFrame:
+    """trials.csv once `workers` trials run at the same time."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            table = pd.read_csv(directory / "trials.csv", dtype={"trial_id": str})
+        except (FileNotFoundError, pd.errors.EmptyDataError):
+            table = None
+        if table is not None and (table["status"] == "RUNNING").sum() == workers:
+            return table
+        time.sleep(0.05)
+    raise AssertionError(f"never saw {workers} trials running: {finish(process)}")
+
+
+def test_a_worker_killed_mid_trial_loses_its_trial_to_another_and_the_sweep_ends(tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    argv = tiny_models.synthetic_argv(directory, "--rounds", "2", "--trials-per-round", "4", "--workers", "2",
+                                      "--worker-timeout", "3")
+    chief = tuner_process(argv, dict(tuner_env, TUNER_TEST_SLEEP="1.5"))
+    running = _wait_for_running(directory, chief, workers=2)
+    victim = running.loc[running["status"] == "RUNNING"].iloc[0]
+    pids = {_tuner_id(pid): pid for pid in _children(chief.pid)}
+    os.kill(pids[victim["worker"]], signal.SIGKILL)
+    killed_at = time.time()
+    code, out, err = finish(chief)
+    assert code == 0, err
+    assert f"trial {victim['trial_id']} lost ({victim['worker']} sent nothing for 3 s)" in err
+    assert "done: 8 trials, 8 completed" in err and "finished without " + victim["worker"] in err
+    table = assert_same_as_reference(directory, tmp_path, rounds=2, trials_per_round=4)
+    log = json.loads((directory / "oracle.json").read_text())["trial_log"]
+    again = log[victim["trial_id"]]
+    assert again["lost"] == 1 and again["worker"] != victim["worker"]
+    print(f"\nSIGKILL to the lost trial running again elsewhere: {again['start'] - killed_at:.2f} s")
+    assert again["start"] - killed_at < 3 + 2  # the timeout, a heartbeat and a poll
+    counts = runs(tmp_path / "runs.log")
+    lost = json.dumps({"beta": victim["beta"], "learning_rate": victim["learning_rate"]}, sort_keys=True)
+    assert len(counts) == 8 and counts[lost] in (1, 2)  # the lost one ran again (it may not have begun)
+    assert all(n == 1 for values, n in counts.items() if values != lost)  # every other trial once
+    assert table.loc[table["trial_id"] == victim["trial_id"], "worker"].item() == again["worker"]
+    assert read_sweep(directory)["finished"]
+
+
+def test_stopping_the_chief_stops_its_workers(tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    argv = tiny_models.synthetic_argv(directory, "--rounds", "2", "--trials-per-round", "4", "--workers", "2")
+    chief = tuner_process(argv, dict(tuner_env, TUNER_TEST_SLEEP="5"))
+    _wait_for_running(directory, chief, workers=2)
+    workers = _children(chief.pid)
+    assert len(workers) == 2
+    chief.send_signal(signal.SIGTERM)
+    chief.communicate(timeout=60)
+    assert chief.returncode == 143
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

@@ -21,7 +21,7 @@ def test_sweep_runs_the_rounds_and_records_every_trial(capsys, tmp_path, tuner_e
     code, out, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2",
                                                                "--trials-per-round", "3"))
     assert code == 0 and out == "", err
-    assert "round 2/2:" in err and "trial 6/6" in err and "done: 6 trials, 6 completed" in err
+    assert "round 2/2:" in err and "[6/6] trial 5  " in err and "done: 6 trials, 6 completed" in err
     trials = read_trials(tmp_path / "s")
     expected = tiny_models.reference_sweep(str(tmp_path), rounds=2, trials_per_round=3)
     assert list(trials["trial_id"]) == sorted(expected)
@@ -108,6 +108,36 @@ def test_sweep_stops_with_one_line_after_too_many_failures_in_a_row(capsys, tmp_
     assert last.startswith("tuner: error: stopped after 2 failed trials in a row (last: FailedTrialError: "
                            "build failed: ValueError: this build is broken on purpose)")
     assert list(read_trials(tmp_path / "s")["status"]) == ["FAILED", "FAILED"]
+
+
+@pytest.mark.parametrize("model, objective, message", [
+    ("tiny_models:Tiny", "val_nosuch", "the model never reports the objective 'val_nosuch'; it reports: accuracy, "
+                                      "loss, val_accuracy, val_loss. Received: objective='val_nosuch'"),
+    ("tiny_models:Synthetic", "val_nosuch", "Expected the returned dictionary from HyperModel.fit() to have the "
+                                           "specified objective, val_nosuch, as one of the keys. Received: "
+                                           "{'val_accuracy': 0.4618206808220231}."),  # keras-tuner's own check
+    ("tiny_models:not_a_model", "val_accuracy", "build(hp) must return a keras.Model. Received: 'not a model'"),
+])
+def test_sweep_that_can_never_score_stops_at_the_first_trial_with_one_line(capsys, tmp_path, tuner_env, model,
+                                                                           objective, message):
+    code, out, err = sweep(capsys, "sweep", "--dir", str(tmp_path / "s"), "--model", model,
+                           "--data", "tiny_models:load_tiny", "--param", "learning_rate=0.01:0.1:log",
+                           "--param", "beta=0.9:0.99:one_minus_log", "--objective", objective,
+                           "--rounds", "2", "--trials-per-round", "3", "--epochs", "50")
+    assert (code, out) == (2, ""), err
+    assert err.strip().splitlines()[-1] == f"tuner: error: {message}"
+    assert "Traceback" not in err
+    assert len(read_trials(tmp_path / "s")) <= 1  # the first trial, after one epoch
+
+
+def test_sweep_whose_every_trial_failed_exits_non_zero(capsys, tmp_path, tuner_env):
+    code, out, err = sweep(capsys, "sweep", "--dir", str(tmp_path / "s"), "--model", "tiny_models:Poisoned",
+                           "--data", "tiny_models:load_tiny", "--param", "learning_rate=0.01:0.1:log",
+                           "--param", "broken=true:choice", "--param", "poison=false:choice",
+                           "--rounds", "1", "--trials-per-round", "3")
+    assert (code, out) == (1, ""), err
+    assert err.strip().splitlines()[-1] == ("tuner: error: every trial failed (3 of 3); "
+                                            f"`tuner report --dir {tmp_path / 's'}` shows their errors")
 
 
 @pytest.mark.parametrize("algorithm, settings, trials", [

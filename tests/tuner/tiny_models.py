@@ -58,6 +58,12 @@ class Tiny(keras_tuner.HyperModel):
         return tiny_model(hp.get("learning_rate"))
 
 
+def not_a_model(hp: keras_tuner.HyperParameters) -> str:
+    """A build(hp) that returns something else than a model."""
+    hp.get("learning_rate")
+    return "not a model"
+
+
 class Synthetic(keras_tuner.HyperModel):
     def build(self, hp: keras_tuner.HyperParameters) -> keras.Model:
         hp.get("learning_rate"), hp.get("beta")

@@ -149,6 +149,25 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                     params[hp.name] = derived
         return list(params.values())
 
+    def planned_trials(self) -> int:
+        """Trials the sweep will have run at its end: the rounds before this one as they ran,
+        then `trials_per_round` in each round left (this one included)."""
+        before = sum(1 for r in self._trial_round.values() if r < self._round)
+        return before + (self.rounds - self._round) * self.trials_per_round
+
+    def extend(self, rounds: int, trials_per_round: int) -> None:
+        """More rounds, or more trials in this round and the next: the trials so far stay.
+
+        Raises:
+            ValueError: fewer than now, e.g. `rounds can only grow. Received: rounds=2 (now 3)`.
+        """
+        for label, value, now in (("rounds", rounds, self.rounds), ("trials_per_round", trials_per_round,
+                                                                     self.trials_per_round)):
+            if value < now:
+                raise ValueError(f"{label} can only grow. Received: {label}={value} (now {now})")
+        self.rounds, self.trials_per_round = rounds, trials_per_round
+        self.max_trials = rounds * trials_per_round
+
     def box(self, round_index: int | None = None) -> Box:
         """The box of a round (default: the current one), every parameter filled in."""
         stored = self._boxes[self._round if round_index is None else round_index]

@@ -189,11 +189,16 @@ def format_best(trial: pd.Series, fmt: str, space: Iterable[Param] = ()) -> str:
     return "".join(f"{k:<{width}}  {format_value(v, str(k), params.get(k))}\n" for k, v in row.items())
 
 
+GROWABLE = ("rounds", "trials_per_round", "max_trials")  # a sweep may be extended in these
+
+
 def sweep_status(directory: Path | str, fingerprint: Mapping[str, Any]) -> str:
-    """Whether a sweep directory is "new", holds a sweep to "resume", or a "finished" one.
+    """Whether a sweep directory is "new", holds a sweep to "resume", a "finished" one, or one to
+    "extend" (the same search with more rounds, trials per round or max_trials: every trial kept).
 
     Raises:
-        ConfigError: the directory holds a sweep with other settings; the message names them.
+        ConfigError: the directory holds a sweep with other settings, or fewer of the counts
+            above; the message names them.
     """
     path = Path(directory) / SWEEP_JSON
     if not path.exists():
@@ -202,12 +207,28 @@ def sweep_status(directory: Path | str, fingerprint: Mapping[str, Any]) -> str:
     stored = sweep.get("config", {})
     wanted = json.loads(json.dumps(fingerprint, default=_jsonable))
     changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+    if changed and set(changed) <= set(GROWABLE):
+        counts = {side: {k: _count(config, k) for k in changed} for side, config in (("old", stored), ("new", wanted))}
+        shrunk = [k for k in changed if counts["new"][k] < counts["old"][k]]
+        if not shrunk:
+            return "extend"
+        raise ConfigError(f"a sweep can be extended, not cut: {shrunk[0]} {counts['old'][shrunk[0]]} -> "
+                          f"{counts['new'][shrunk[0]]} (use another --dir, or --overwrite to start again). "
+                          f"Received: {shrunk[0]}={counts['new'][shrunk[0]]}")
     if changed:
         name = changed[0]
         raise ConfigError(f"{directory} holds a sweep with other settings ({', '.join(changed)}); "
                           f"use another --dir, or --overwrite to start again. "
                           f"Received: {name}={_short_json(wanted.get(name))}, stored {_short_json(stored.get(name))}")
     return "finished" if sweep.get("finished") else "resume"
+
+
+def _count(config: Mapping[str, Any], key: str) -> int:
+    """A count of a sweep's fingerprint; max_trials left out is rounds x trials_per_round."""
+    value = config.get(key)
+    if key == "max_trials" and value is None:
+        return int(config.get("rounds", 0)) * int(config.get("trials_per_round", 0))
+    return int(value or 0)
 
 
 def _short_json(value: Any, limit: int = 80) -> str:

@@ -631,6 +631,7 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     role = distributed.role()
     progress = Progress(stream, config.total_trials, config.rounds if config.algorithm == "coarse_to_fine"
                         else None, config.objective, config.direction)
+    status = "worker"
     if role != "worker":
         status = sweep_status(directory, config.fingerprint())
         if status == "finished":
@@ -663,11 +664,16 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
                            restart_mb=restart_mb, directory=str(directory.parent),
                            project_name=directory.name)
         if recorder is not None:
+            if status == "extend" and isinstance(oracle, CoarseToFineOracle):
+                oracle.extend(config.rounds, config.trials_per_round)  # keras-tuner reloaded the old counts
+            if isinstance(oracle, CoarseToFineOracle):
+                progress.total = oracle.planned_trials()
             ended = sum(t.status in ENDED for t in oracle.trials.values())
-            total = config.total_trials or "?"
+            total = progress.total or "?"
             what = (f"{config.rounds} rounds of {config.trials_per_round} trials"
                     if config.algorithm == "coarse_to_fine" else f"{total} trials")
-            verb = f"resuming ({ended} of {total} trials ended)" if ended else "starting"
+            verb = (f"extending ({ended} trials kept, {total} in all)" if status == "extend"
+                    else f"resuming ({ended} of {total} trials ended)" if ended else "starting")
             progress.say(f"{verb}: {config.algorithm}, {what}, in {directory}")
             if role == "chief":
                 progress.say(f"chief serving on {os.environ[distributed.ORACLE_IP]}:"

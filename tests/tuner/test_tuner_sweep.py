@@ -65,11 +65,33 @@ def test_sweep_with_a_negative_restart_mb_exits_2_naming_it(capsys, tmp_path, tu
 
 
 def test_sweep_refuses_a_directory_holding_other_settings(capsys, tmp_path, tuner_env):
-    assert sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1",
+    assert sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2",
                                                      "--trials-per-round", "1"))[0] == 0
     code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2",
+                                                             "--trials-per-round", "1", "--margin", "0.3"))
+    assert code == 2 and "holds a sweep with other settings (margin)" in err and err.count("\n") == 1
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "1",
                                                              "--trials-per-round", "1"))
-    assert code == 2 and "holds a sweep with other settings (rounds)" in err and err.count("\n") == 1
+    assert code == 2 and err == ("tuner: error: a sweep can be extended, not cut: rounds 2 -> 1 (use another "
+                                 "--dir, or --overwrite to start again). Received: rounds=1\n")
+
+
+def test_a_finished_sweep_extended_keeps_every_trial_and_runs_only_the_new_ones(capsys, tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    assert sweep(capsys, *tiny_models.synthetic_argv(directory, "--rounds", "2", "--trials-per-round", "3"))[0] == 0
+    first = read_trials(directory)
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(directory, "--rounds", "3", "--trials-per-round", "4"))
+    assert code == 0, err
+    assert "extending (6 trials kept, 11 in all)" in err and "done: 11 trials, 11 completed" in err
+    trials = read_trials(directory)
+    pd.testing.assert_frame_equal(trials.head(6)[["trial_id", "round", "learning_rate", "beta", "val_accuracy"]],
+                                  first[["trial_id", "round", "learning_rate", "beta", "val_accuracy"]])
+    assert list(trials["round"]) == [1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]  # round 2 got its 4th trial, then round 3
+    assert len((tmp_path / "runs.log").read_text().splitlines()) == 11  # the kept trials did not run again
+    info = read_sweep(directory)
+    assert info["finished"] and len(info["rounds"]) == 3
+    code, _, err = sweep(capsys, *tiny_models.synthetic_argv(directory, "--rounds", "3", "--trials-per-round", "4"))
+    assert code == 0 and "is finished already; nothing to do" in err
 
 
 def test_sweep_records_failed_and_nan_trials_and_goes_on(capsys, tmp_path, tuner_env):

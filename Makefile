@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: venv test stubs tune bench clean-venv
+.PHONY: venv test stubs tune bench bench-extras clean-venv
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ tune: $(VENV)/.installed
 ## stubs: regenerate exercises/ and notebooks/ from solutions/
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubgen
+
+## bench-extras: what the benchmarks compare against (Optuna), never needed by the tools or the tests
+bench-extras: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 
 ## bench: time the graded suite on the references
 bench: $(VENV)/.installed

@@ -64,7 +64,7 @@ HYPERBAND_EPOCHS = 9
 # the setting with the best worst-case ratio in `--suite grid` (tuning seeds 101-140, not reported).
 C2F = {"c2f default": {"rounds": 5, "trials_per_round": 10, "top_k": 3, "margin": 0.15},
        "c2f tuned": {"rounds": 10, "trials_per_round": 5, "top_k": 2, "margin": 0.3}}
-ALGORITHMS = (*C2F, "right-scale random", "kt random", "kt bayesian", "kt hyperband")
+ALGORITHMS = (*C2F, "right-scale random", "kt random", "kt bayesian", "kt hyperband", "optuna tpe")
 GRID = [{"rounds": r, "trials_per_round": BUDGET // r, "top_k": k, "margin": m}
         for r in (5, 10, 25) for k in (2, 3) for m in (0.15, 0.3, 0.5)]
 TUNING_SEEDS = range(101, 141)
@@ -156,10 +156,39 @@ def make_oracle(algorithm: str, problem: Problem, seed: int, c2f: dict[str, Any]
                            hyperband_iterations=10_000, seed=seed)
 
 
+def optuna_curve(problem: Problem, seed: int) -> list[tuple[float, float]]:
+    """Optuna's TPE sampler (its defaults) on the same space, each parameter on its right scale:
+    log for log scales, and for `one_minus_log` the coordinate r = log10(1 - β) drawn uniformly."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def suggest(trial: Any, param: Param) -> float:
+        if param.scale == "log":
+            return trial.suggest_float(param.name, param.low, param.high, log=True)
+        if param.scale == "one_minus_log":
+            r = trial.suggest_float(param.name, *sorted(param.kind.to_r(v) for v in (param.low, param.high)))
+            return param.kind.from_r(r)
+        return trial.suggest_float(param.name, param.low, param.high)
+
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    best, curve = math.inf, []
+    for spent in range(1, BUDGET + 1):
+        trial = study.ask()
+        value = problem.f({p.name: suggest(trial, p) for p in problem.space})
+        study.tell(trial, value)
+        best = min(best, value)
+        curve.append((float(spent), best - problem.f_star))
+    return curve
+
+
 def search(problem_name: str, algorithm: str, seed: int, c2f: dict[str, Any] | None = None) -> dict[str, Any]:
     """One search of one problem; the regrets at the checkpoints and the trials to the target."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     problem = PROBLEMS[problem_name]
+    if algorithm == "optuna tpe":
+        start = time.perf_counter()
+        return _row(problem, algorithm, seed, c2f, optuna_curve(problem, algorithm_seed(seed)), start)
     oracle = make_oracle(algorithm, problem, algorithm_seed(seed), c2f)
     oracle.verbose = 0
     start = time.perf_counter()
@@ -182,7 +211,13 @@ def search(problem_name: str, algorithm: str, seed: int, c2f: dict[str, Any] | N
             spent += cost
             best = min(best, value)
             curve.append((spent, best - problem.f_star))
-    row: dict[str, Any] = {"problem": problem_name, "algorithm": algorithm, "seed": seed, **(c2f or {})}
+    return _row(problem, algorithm, seed, c2f, curve, start)
+
+
+def _row(problem: Problem, algorithm: str, seed: int, c2f: dict[str, Any] | None,
+         curve: list[tuple[float, float]], start: float) -> dict[str, Any]:
+    """A search's row: regret at each checkpoint, trials to the target, seconds."""
+    row: dict[str, Any] = {"problem": problem.name, "algorithm": algorithm, "seed": seed, **(c2f or {})}
     for checkpoint in CHECKPOINTS:
         row[f"regret@{checkpoint}"] = min((r for s, r in curve if s <= checkpoint + 1e-9), default=math.inf)
     row["trials_to_target"] = next((s for s, r in curve if r <= problem.target), math.inf)
@@ -243,7 +278,7 @@ def _fmt(value: float) -> str:
 
 
 def synthetic_report(rows: list[dict[str, Any]], seeds: int, command: str) -> list[str]:
-    summary, verdicts = [], []
+    summary, verdicts, against_tpe = [], [], []
     for problem in PROBLEMS:
         for algorithm in ALGORITHMS:
             mine = [r for r in rows if r["problem"] == problem and r["algorithm"] == algorithm]
@@ -254,6 +289,11 @@ def synthetic_report(rows: list[dict[str, Any]], seeds: int, command: str) -> li
             entry["seeds reaching target"] = f"{sum(math.isfinite(r['trials_to_target']) for r in mine)}/{len(mine)}"
             summary.append(entry)
         rnd = _median([r["regret@50"] for r in rows if r["problem"] == problem and r["algorithm"] == "kt random"])
+        tpe = _median([r["regret@50"] for r in rows if r["problem"] == problem and r["algorithm"] == "optuna tpe"])
+        for variant in C2F:
+            c2f = _median([r["regret@50"] for r in rows if r["problem"] == problem and r["algorithm"] == variant])
+            against_tpe.append({"problem": problem, "coarse-to-fine": variant, "its median regret @50": _fmt(c2f),
+                                "optuna TPE's": _fmt(tpe), "goal: <= TPE's": "met" if c2f <= tpe else "NOT met"})
         for variant in C2F:
             c2f = _median([r["regret@50"] for r in rows if r["problem"] == problem and r["algorithm"] == variant])
             ratio = c2f / rnd if rnd > 0 else math.inf
@@ -274,6 +314,8 @@ def synthetic_report(rows: list[dict[str, Any]], seeds: int, command: str) -> li
         f"Command: `{command}`.", "",
         "## Target: coarse-to-fine's median regret at 50 trials at most half of RandomSearch's", "",
         *markdown_table(verdicts, list(verdicts[0])), "",
+        "## Goal: coarse-to-fine's median regret at 50 trials at most Optuna TPE's (same space, same scales)", "",
+        *markdown_table(against_tpe, list(against_tpe[0])), "",
         "## Median simple regret and trials to target", "",
         *markdown_table(summary, columns), "",
         "Regret is f(best so far) - f*. Trials to target: trials spent when the regret first falls under the "
@@ -335,6 +377,20 @@ def run_resumable(run: Callable[..., dict[str, Any]], tasks: list[tuple], partia
     return [done[json.dumps(t)] for t in tasks]
 
 
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of an earlier results CSV (numbers as numbers, inf included)."""
+    import csv
+
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, newline="") as file:
+        for row in csv.DictReader(file):
+            rows.append({k: (v if k in ("problem", "algorithm") else int(v) if k == "seed" else float(v))
+                         for k, v in row.items() if v != ""})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suite", choices=("synthetic", "grid", "digits"), default="synthetic")
@@ -342,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="searches run in parallel")
     parser.add_argument("--bayesian-seeds", type=int, help="synthetic: fewer seeds for keras-tuner's Bayesian "
                         "optimization, whose searches take minutes each (default: --seeds)")
-    parser.add_argument("--algorithms", nargs="*", help="digits only (default: coarse_to_fine random bayesian)")
+    parser.add_argument("--algorithms", nargs="*", help="digits: which (default: coarse_to_fine random bayesian); "
+                        "synthetic: run only these, the others' rows read from the last results")
     args = parser.parse_args(argv)
     command = "python benchmarks/tuner_search_quality.py " + " ".join(argv if argv is not None else sys.argv[1:])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -351,6 +408,14 @@ def main(argv: list[str] | None = None) -> int:
         tasks = [(p, a, s, None) for p in PROBLEMS for a in ALGORITHMS for s in range(1, args.seeds + 1)
                  if a != "kt bayesian" or s <= bayesian_seeds]
         tasks.sort(key=lambda task: task[1] == "kt bayesian")  # the slow ones (minutes each) last
+        kept = []
+        if args.algorithms:
+            unknown = set(args.algorithms) - set(ALGORITHMS)
+            if unknown:
+                parser.error(f"unknown algorithm {sorted(unknown)[0]!r}; expected one of {', '.join(ALGORITHMS)}")
+            tasks = [t for t in tasks if t[1] in args.algorithms]
+            kept = [r for r in _read_rows(RESULTS / "tuner_search_quality.csv")
+                    if r["algorithm"] not in args.algorithms and r["seed"] <= args.seeds]
         run = search
     elif args.suite == "grid":
         tasks = [(p, "kt random", s, None) for p in PROBLEMS for s in TUNING_SEEDS]
@@ -364,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
             "digits": "tuner_search_quality_digits"}[args.suite]
     rows = run_resumable(run, tasks, RESULTS / f"{name}.partial.jsonl", args.jobs)
     if args.suite == "synthetic":
+        rows = kept + rows
         write_results(name, rows, synthetic_report(rows, args.seeds, command))
     elif args.suite == "grid":
         write_results(name, rows, grid_report(rows, command))

@@ -16,15 +16,20 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 venv: $(VENV)/.installed
 
 GRADED_TESTS := $(filter-out tests/tuner/ tests/adversarial/ tests/__pycache__/,$(wildcard tests/*/))
-TOOL_TESTS := $(wildcard tests/test_*.py) tests/tuner
+COURSE_TESTS := $(wildcard tests/test_*.py)
+TUNER_TESTS := tests/tuner
 
-## test: every check — stubs in sync, then the audit (references pass, stubs fail, mutants caught)
-## and the tool tests side by side (each keeps about one of two cores busy); the audit's report last
+## test: every check — stubs in sync, then three pytest runs on the two cores: the course's tool
+## tests beside the audit (references pass, stubs fail, mutants caught) followed by the tuner's;
+## the audit's and the tuner's reports printed last
 test: $(VENV)/.installed
 	$(PY) -m grader.stubgen --check
-	@log=$$(mktemp); $(PY) -m pytest --audit $(GRADED_TESTS) > $$log 2>&1 & audit=$$!; \
-	$(PY) -m pytest $(TOOL_TESTS); tools=$$?; wait $$audit; code=$$?; cat $$log; rm -f $$log; \
-	test $$tools -eq 0 -a $$code -eq 0
+	@audit=$$(mktemp); tuner=$$(mktemp); \
+	( $(PY) -m pytest --audit $(GRADED_TESTS) > $$audit 2>&1; echo $$? > $$audit.code; \
+	  $(PY) -m pytest $(TUNER_TESTS) > $$tuner 2>&1; echo $$? > $$tuner.code ) & pair=$$!; \
+	$(PY) -m pytest $(COURSE_TESTS); course=$$?; wait $$pair; cat $$audit $$tuner; \
+	test $$course -eq 0 -a "$$(cat $$audit.code)" = 0 -a "$$(cat $$tuner.code)" = 0; code=$$?; \
+	rm -f $$audit $$tuner $$audit.code $$tuner.code; exit $$code
 
 ## tune: a short coarse-to-fine sweep of the default digits model; prints the table, writes the plot
 tune: $(VENV)/.installed

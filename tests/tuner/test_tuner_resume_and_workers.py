@@ -160,7 +160,7 @@ def _wait_for_running(directory: Path, process: subprocess.Popen, workers: int) 
 def test_a_worker_killed_mid_trial_loses_its_trial_to_another_and_the_sweep_ends(tmp_path, tuner_env):
     directory = tmp_path / "s"
     argv = tiny_models.synthetic_argv(directory, "--rounds", "2", "--trials-per-round", "4", "--workers", "2",
-                                      "--worker-timeout", "3")
+                                      "--worker-timeout", "5")
     chief = tuner_process(argv, dict(tuner_env, TUNER_TEST_SLEEP="1.5"))
     running = _wait_for_running(directory, chief, workers=2)
     victim = running.loc[running["status"] == "RUNNING"].iloc[0]
@@ -169,14 +169,14 @@ def test_a_worker_killed_mid_trial_loses_its_trial_to_another_and_the_sweep_ends
     killed_at = time.time()
     code, out, err = finish(chief)
     assert code == 0, err
-    assert f"trial {victim['trial_id']} lost ({victim['worker']} sent nothing for 3 s)" in err
+    assert f"trial {victim['trial_id']} lost ({victim['worker']} sent nothing for 5 s)" in err
     assert "done: 8 trials, 8 completed" in err and "finished without " + victim["worker"] in err
     table = assert_same_as_reference(directory, tmp_path, rounds=2, trials_per_round=4)
     log = json.loads((directory / "oracle.json").read_text())["trial_log"]
     again = log[victim["trial_id"]]
     assert again["lost"] == 1 and again["worker"] != victim["worker"]
     print(f"\nSIGKILL to the lost trial running again elsewhere: {again['start'] - killed_at:.2f} s")
-    assert again["start"] - killed_at < 3 + 2  # the timeout, a heartbeat and a poll
+    assert again["start"] - killed_at < 5 + 3  # the timeout, then a heartbeat, a poll and a busy machine
     counts = runs(tmp_path / "runs.log")
     lost = json.dumps({"beta": victim["beta"], "learning_rate": victim["learning_rate"]}, sort_keys=True)
     assert len(counts) == 8 and counts[lost] in (1, 2)  # the lost one ran again (it may not have begun)

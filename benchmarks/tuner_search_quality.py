@@ -40,6 +40,7 @@ import io
 import json
 import math
 import os
+import shlex
 import statistics
 import sys
 import tempfile
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--algorithms", nargs="*", help="digits: which (default: coarse_to_fine random bayesian); "
                         "synthetic: run only these, the others' rows read from the last results")
     args = parser.parse_args(argv)
-    command = "python benchmarks/tuner_search_quality.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python benchmarks/tuner_search_quality.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if args.suite == "synthetic":
         bayesian_seeds = min(args.seeds, args.bayesian_seeds or args.seeds)

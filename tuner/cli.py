@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                              ("--seed", int, "the sweep's seed (>= 1)"),
                              ("--threads", int, "TensorFlow threads per process")):
         sweep.add_argument(flag, type=kind, help=text, metavar="N" if kind is int else "X")
+    sweep.add_argument("--prune", action="store_true", default=None,
+                       help="stop a trial whose objective is behind its round's median at the same epoch")
     sweep.add_argument("--objective", metavar="METRIC", help="metric to optimise (default val_accuracy)")
     sweep.add_argument("--direction", choices=DIRECTIONS)
     sweep.add_argument("--model", metavar="MODULE:ATTR", help="a build(hp) function or keras_tuner.HyperModel "
@@ -76,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--data", metavar="MODULE:ATTR", help="a function returning model.fit keyword arguments "
                                                             "(default tuner.digits:load_data)")
     sweep.add_argument("--save-models", action="store_true", default=None, help="keep each trial's best weights")
+    sweep.add_argument("--tensorboard", action="store_true", default=None,
+                       help="log each trial with its hyperparameters for TensorBoard's HParams dashboard "
+                            "(DIR/tensorboard/)")
     sweep.add_argument("--workers", type=int, default=0, metavar="N",
                        help="run N worker processes and a chief on this machine (127.0.0.1)")
     sweep.add_argument("--overwrite", action="store_true", help="delete the sweep in --dir and start again")
@@ -113,7 +118,8 @@ def _config(args: argparse.Namespace) -> SweepConfig:
            "hyperband_iterations": args.hyperband_iterations, "epochs": args.epochs,
            "batch_size": args.batch_size, "seed": args.seed, "threads": args.threads,
            "objective": args.objective, "direction": args.direction, "model": args.model,
-           "data": args.data, "save_models": args.save_models, "worker_timeout": args.worker_timeout}
+           "data": args.data, "save_models": args.save_models, "worker_timeout": args.worker_timeout,
+           "tensorboard": args.tensorboard, "prune": args.prune}
     return build_config(file_settings, file_params, cli, parse_cli_params(args.param))
 
 

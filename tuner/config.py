@@ -55,6 +55,8 @@ class SweepConfig:
         space: the parameters to tune.
         algorithm: one of `ALGORITHMS`.
         rounds, trials_per_round, top_k, margin: the coarse-to-fine settings.
+        prune: coarse-to-fine only: stop a trial whose objective so far is behind its round's
+            median at the same epoch (the median stopping rule; `tuner.oracle`).
         max_trials: trials for random and bayesian (None: rounds x trials_per_round).
         hyperband_iterations: full Hyperband iterations (hyperband's max_epochs is `epochs`).
         objective, direction: what to optimise and which way.
@@ -66,6 +68,8 @@ class SweepConfig:
         max_consecutive_failed_trials: stop the sweep after this many failures in a row.
         save_models: keep each trial's best weights (for `get_best_models`; hyperband always does).
         threads: TensorFlow threads per process (None: TensorFlow's choice).
+        tensorboard: log each trial for TensorBoard, with its hyperparameters (the HParams
+            dashboard shows the sweep), under `<dir>/tensorboard/`.
         worker_timeout: seconds without a word from a worker (it sends one every second while it
             trains) after which the chief gives its trial to another worker.
     """
@@ -76,6 +80,7 @@ class SweepConfig:
     trials_per_round: int = 6
     top_k: int = 3
     margin: float = 0.15
+    prune: bool = False
     max_trials: int | None = None
     hyperband_iterations: int = 1
     objective: str = "val_accuracy"
@@ -89,8 +94,9 @@ class SweepConfig:
     save_models: bool = False
     threads: int | None = None
     worker_timeout: float = 30.0
+    tensorboard: bool = False
     # Settings that do not change what is searched: a resumed sweep may change them.
-    RUN_ONLY = ("max_consecutive_failed_trials", "save_models", "threads", "worker_timeout")
+    RUN_ONLY = ("max_consecutive_failed_trials", "save_models", "threads", "worker_timeout", "tensorboard")
 
     @property
     def total_trials(self) -> int | None:
@@ -110,9 +116,9 @@ class SweepConfig:
 
 # Keys of each table of a config file, and the field each one sets.
 _TABLES: dict[str, dict[str, str]] = {
-    "sweep": {k: k for k in ("algorithm", "rounds", "trials_per_round", "top_k", "margin", "max_trials",
+    "sweep": {k: k for k in ("algorithm", "rounds", "trials_per_round", "top_k", "margin", "prune", "max_trials",
                              "hyperband_iterations", "objective", "direction", "seed",
-                             "max_consecutive_failed_trials", "worker_timeout")},
+                             "max_consecutive_failed_trials", "worker_timeout", "tensorboard")},
     "model": {"build": "model", "data": "data", "epochs": "epochs", "batch_size": "batch_size",
               "save_models": "save_models", "threads": "threads"},
 }
@@ -232,8 +238,11 @@ def _validate(config: SweepConfig) -> None:
     if (isinstance(config.worker_timeout, bool) or not isinstance(config.worker_timeout, (int, float))
             or not config.worker_timeout >= 3):
         fail("worker_timeout", "must be a number of seconds >= 3 (a worker's heartbeat comes every second)")
-    if not isinstance(config.save_models, bool):
-        fail("save_models", "must be true or false")
+    for name in ("save_models", "tensorboard", "prune"):
+        if not isinstance(getattr(config, name), bool):
+            fail(name, "must be true or false")
+    if config.prune and config.algorithm != "coarse_to_fine":
+        fail("prune", f"works with coarse_to_fine (a round's median); not with algorithm={config.algorithm!r}")
     for name in ("model", "data", "objective"):
         value = getattr(config, name)
         if not isinstance(value, str) or not value:

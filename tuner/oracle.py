@@ -9,6 +9,13 @@ range. When a round's trials have all ended, the box shrinks around the `top_k` 
 round still has trials running elsewhere (distributed mode), a worker asking for a trial of the
 next round is told to wait (`IDLE`), so rounds stay exact with any number of workers.
 
+With `prune`, a trial whose objective so far is behind the median of its round's full-length
+trials at the same epoch stops there (the median stopping rule): each epoch, the tuner sends the
+objective under the metric name `CURVE` (`update_trial(trial_id, {CURVE: value}, step=epoch)`),
+and the trial it gets back has the status `STOPPED` when training should stop. A stopped trial
+keeps the best score it reached. Never at the first epoch, and only once `PRUNE_MIN_PEERS` trials
+of the round have run to their end.
+
 Hyperparameters that `build(hp)` declares itself (`hp.Float("lr", 1e-4, 1e-1, sampling="log")`)
 are tuned too: `log` becomes the log scale, `reverse_log` with bounds in (0, 1) the β scale
 `one_minus_log`, and so on; those the oracle cannot place on a scale (a `step`, a `Fixed`) are
@@ -22,16 +29,19 @@ Reference:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import keras_tuner
 import numpy as np
-from keras_tuner.engine.trial import TrialStatus
+from keras_tuner.engine.trial import Trial, TrialStatus
 
 from tuner.space import CHOICE, Box, Param, box_from_json, box_to_json, zoom
 
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
+CURVE = "tuner/curve"  # the metric a trial's objective is sent under, epoch by epoch, for pruning
+PRUNE_MIN_PEERS = 3  # full-length trials of the round needed before any of its trials is stopped
 
 
 def param_from_keras(hp: Any) -> Param | None:
@@ -80,6 +90,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         trials_per_round: trials in each round, >= 1; `max_trials` is `rounds * trials_per_round`.
         top_k: how many of the best trials the next box must hold, >= 1.
         margin: fraction of the current width added on each side of the new box, >= 0.
+        prune: stop a trial whose objective so far is behind its round's median at the same epoch.
         seed: seed of the oracle's random generator (0 is a seed, not "random").
         hyperparameters, allow_new_entries, tune_new_entries, max_retries_per_trial,
         max_consecutive_failed_trials: as in `keras_tuner.Oracle`.
@@ -96,6 +107,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         trials_per_round: int = 6,
         top_k: int = 3,
         margin: float = 0.15,
+        prune: bool = False,
         seed: int | None = None,
         hyperparameters: keras_tuner.HyperParameters | None = None,
         allow_new_entries: bool = True,
@@ -124,6 +136,9 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.trials_per_round = trials_per_round
         self.top_k = top_k
         self.margin = float(margin)
+        self.prune = bool(prune)
+        self._curves: dict[str, dict[int, float]] = {}  # trial id -> {epoch: objective}
+        self._pruned: dict[str, int] = {}  # trial id -> the epoch (from 0) it was stopped after
         self._rng = np.random.default_rng(self.seed)
         self._round = 0
         self._boxes: list[Box] = [{}]  # one per round started; a missing name means its full range
@@ -148,6 +163,10 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                 if derived is not None:
                     params[hp.name] = derived
         return list(params.values())
+
+    def pruned_at(self, trial_id: str) -> int | None:
+        """The epoch (from 0) after which a trial was stopped by pruning, or None."""
+        return self._pruned.get(trial_id)
 
     def planned_trials(self) -> int:
         """Trials the sweep will have run at its end: the rounds before this one as they ran,
@@ -201,6 +220,34 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             self._boxes.append(zoom(self.params(), self.box(), self._best_values(), self.margin))
             self._round += 1
 
+    @keras_tuner.synchronized
+    def update_trial(self, trial_id: str, metrics: Mapping[str, float], step: int = 0) -> Any:
+        """keras-tuner's, and the objective's curve for pruning (the metric `CURVE` alone): the
+        trial answered then has the status `STOPPED` when it should stop training."""
+        if set(metrics) != {CURVE}:
+            return super().update_trial(trial_id, metrics, step=step)
+        step = int(step)
+        self._curves.setdefault(trial_id, {})[step] = float(metrics[CURVE])
+        trial = self.trials[trial_id]
+        if not self.prune or trial_id in self._pruned or step < 1:
+            return trial
+        round_index = self._trial_round.get(trial_id)
+        peers = [self._best_so_far(t, step) for t, r in self._trial_round.items()
+                 if r == round_index and t != trial_id and t not in self._pruned
+                 and self.trials[t].status == TrialStatus.COMPLETED and step in self._curves.get(t, {})]
+        if len(peers) < PRUNE_MIN_PEERS:
+            return trial
+        median, mine = statistics.median(peers), self._best_so_far(trial_id, step)
+        if not (mine < median if self.objective.direction == "max" else mine > median):
+            return trial
+        self._pruned[trial_id] = step
+        return Trial(trial.hyperparameters.copy(), trial_id=trial_id,
+                     status=TrialStatus.STOPPED)
+
+    def _best_so_far(self, trial_id: str, step: int) -> float:
+        values = [v for s, v in self._curves[trial_id].items() if s <= step]
+        return max(values) if self.objective.direction == "max" else min(values)
+
     def _best_values(self) -> list[dict[str, Any]]:
         best = best_first(self.trials.values(), self.objective.direction)[:self.top_k]
         return [t.hyperparameters.values for t in best]
@@ -232,6 +279,9 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             "trials_per_round": self.trials_per_round,
             "top_k": self.top_k,
             "margin": self.margin,
+            "prune": self.prune,
+            "curves": {t: {str(k): v for k, v in c.items()} for t, c in self._curves.items()},
+            "pruned": dict(self._pruned),
             "round": self._round,
             "boxes": [box_to_json(b) for b in self._boxes],
             "trial_round": dict(self._trial_round),
@@ -247,6 +297,9 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.trials_per_round = mine["trials_per_round"]
         self.top_k = mine["top_k"]
         self.margin = mine["margin"]
+        self.prune = mine.get("prune", False)
+        self._curves = {t: {int(k): v for k, v in c.items()} for t, c in mine.get("curves", {}).items()}
+        self._pruned = dict(mine.get("pruned", {}))
         self._round = mine["round"]
         known = {p.name: p for p in self.params()}
         self._boxes = [box_from_json(known, b) for b in mine["boxes"]]

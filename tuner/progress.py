@@ -65,7 +65,7 @@ class Progress:
         self.say(f"round {number}{of}: " + ", ".join(parts))
 
     def trial_ended(self, ended: int, trial_id: str, round_number: int | None, status: str, score: float | None,
-                    best: float | None, error: str | None) -> None:
+                    best: float | None, error: str | None, note: str | None = None) -> None:
         """One line per ended trial; `ended` counts every ended trial of the sweep, this one included."""
         if self.ended_before is None:
             self.ended_before = ended - 1
@@ -74,7 +74,7 @@ class Progress:
         if round_number is not None and self.rounds and self.rounds > 1:
             parts.append(f"round {round_number}/{self.rounds}")
         if status == "COMPLETED" and score is not None:
-            parts.append(f"{self.objective} {score:.4g}")
+            parts.append(f"{self.objective} {score:.4g}" + (f" ({note})" if note else ""))
         else:
             parts.append(f"{status.lower()}" + (f" ({error})" if error else ""))
         if best is not None:

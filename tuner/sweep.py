@@ -53,7 +53,7 @@ from keras_tuner.src.engine import tuner_utils
 from tuner import distributed
 from tuner.config import SweepConfig
 from tuner.errors import ConfigError, SweepFailed
-from tuner.oracle import ENDED, CoarseToFineOracle, best_first
+from tuner.oracle import CURVE, ENDED, CoarseToFineOracle, best_first
 from tuner.progress import Progress, format_duration
 from tuner.results import (SWEEP_JSON, TRIALS_CSV, sweep_status, trial_seed, write_json_atomic,
                            write_trials)
@@ -191,7 +191,7 @@ def make_oracle(config: SweepConfig) -> RecordedOracle:
     if config.algorithm == "coarse_to_fine":
         return RecordedCoarseToFine(space=config.space, rounds=config.rounds,
                                     trials_per_round=config.trials_per_round, top_k=config.top_k,
-                                    margin=config.margin, **common)
+                                    margin=config.margin, prune=config.prune, **common)
     hp = keras_tuner.HyperParameters()
     for param in config.space:
         param.register(hp)
@@ -272,6 +272,9 @@ class SweepRecorder:
                 "worker": log.get("worker"),
                 "error": _one_line(trial.message) if trial.status != TrialStatus.COMPLETED else None,
             })
+            if self.config.prune:
+                pruned = oracle.pruned_at(trial_id)
+                rows[-1]["pruned_at_epoch"] = None if pruned is None else pruned + 1
         return rows
 
     def update(self, oracle: RecordedOracle, ended: Any = None) -> None:
@@ -287,10 +290,12 @@ class SweepRecorder:
             return
         best = best_first(oracle.trials.values(), self.config.direction)
         round_index = _round_of(oracle, ended.trial_id)
+        pruned = oracle.pruned_at(ended.trial_id) if isinstance(oracle, CoarseToFineOracle) else None
         self.progress.trial_ended(
             ended=sum(t.status in ENDED for t in oracle.trials.values()), trial_id=ended.trial_id,
             round_number=None if round_index is None else round_index + 1, status=ended.status,
-            score=ended.score, best=best[0].score if best else None, error=_one_line(ended.message))
+            score=ended.score, best=best[0].score if best else None, error=_one_line(ended.message),
+            note=None if pruned is None else f"stopped after epoch {pruned + 1}: behind its round")
 
     def _show_round(self, oracle: RecordedOracle) -> None:
         if isinstance(oracle, CoarseToFineOracle) and oracle.current_round + 1 > self.shown_round:
@@ -330,6 +335,21 @@ class CheckObjective(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         if epoch == 0 and self.objective not in (logs or {}):
             raise ObjectiveMissing(self.objective, logs or {})
+
+
+class ReportCurve(keras.callbacks.Callback):
+    """Send the objective to the oracle after each epoch (pruning); stop when it answers STOPPED."""
+
+    def __init__(self, oracle: Any, trial_id: str, objective: str) -> None:
+        super().__init__()
+        self.oracle, self.trial_id, self.objective = oracle, trial_id, objective
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        value = (logs or {}).get(self.objective)
+        if value is None or not math.isfinite(float(value)):
+            return
+        if self.oracle.update_trial(self.trial_id, {CURVE: float(value)}, step=epoch).status == TrialStatus.STOPPED:
+            self.model.stop_training = True
 
 
 class StopOnNaN(keras.callbacks.Callback):
@@ -388,6 +408,9 @@ class SweepTuner(keras_tuner.Tuner):
         hypermodel: a `HyperModel` or a `build(hp)` function.
         sweep_seed: trial i trains with `trial_seed(sweep_seed, trial_id)`.
         save_models: keep each trial's best weights (Hyperband needs them to continue trials).
+        prune: send the objective after each epoch and stop when the oracle says so.
+        tensorboard: a folder to log each trial in for TensorBoard, with its hyperparameters
+            (keras-tuner's HParams callback): `<folder>/<trial id>/execution0`; None: no logs.
         keep_serving: for a chief: called every poll; serving stops early when it returns False.
         worker_timeout: for a chief: seconds of silence after which a worker's trial is lost.
         say: for a chief: where lines about lost trials go.
@@ -397,10 +420,14 @@ class SweepTuner(keras_tuner.Tuner):
     """
 
     def __init__(self, oracle: Any, hypermodel: Any, *, sweep_seed: int, save_models: bool = False,
-                 keep_serving: Callable[[], bool] = lambda: True, worker_timeout: float = 30.0,
+                 tensorboard: Path | None = None, prune: bool = False,
+                 keep_serving: Callable[[], bool] = lambda: True,
+                 worker_timeout: float = 30.0,
                  say: Callable[[str], None] = print, restart_mb: float | None = None, **kwargs: Any) -> None:
         self.sweep_seed = sweep_seed
         self.save_models = save_models
+        self.tensorboard = tensorboard
+        self.prune = prune
         self.keep_serving = keep_serving
         self.worker_timeout = worker_timeout
         self.say = say
@@ -439,6 +466,11 @@ class SweepTuner(keras_tuner.Tuner):
             fit_kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
         callbacks = self._deepcopy_callbacks(fit_kwargs.pop("callbacks", []))
         callbacks += [CheckObjective(self.oracle.objective.name), StopOnNaN()]
+        if self.prune:
+            callbacks.append(ReportCurve(self.oracle, trial.trial_id, self.oracle.objective.name))
+        if self.tensorboard is not None:  # keras-tuner puts it in the trial's folder, adds the HParams
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(self.tensorboard)))
+            self._configure_tensorboard_dir(callbacks, trial)
         if self.save_models:
             callbacks.append(tuner_utils.SaveBestEpoch(objective=self.oracle.objective,
                                                        filepath=self._get_checkpoint_fname(trial.trial_id)))
@@ -588,6 +620,15 @@ def load_fit_kwargs(spec: str) -> dict[str, Any]:
     return dict(data)
 
 
+def pruning_saving(oracle: CoarseToFineOracle, epochs: int) -> str:
+    """What pruning saved: trials stopped early, epochs not trained of all the trials' budget."""
+    ended = [t for t in oracle.trials.values() if t.status == TrialStatus.COMPLETED]
+    stopped = [oracle.pruned_at(t.trial_id) for t in ended if oracle.pruned_at(t.trial_id) is not None]
+    saved, budget = sum(epochs - (step + 1) for step in stopped), epochs * len(ended)
+    share = f" ({100 * saved / budget:.0f} %)" if budget else ""
+    return f"pruning stopped {len(stopped)} of {len(ended)} trials early: {saved} of {budget} epochs saved{share}"
+
+
 @contextlib.contextmanager
 def _fatal_as_config_error() -> Iterator[None]:
     """keras-tuner's fatal errors (a build that returns no model, a missing objective) are the
@@ -660,6 +701,8 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     with contextlib.redirect_stdout(stream), _fatal_as_config_error():  # keras-tuner's notes ("Reloading ...")
         tuner = SweepTuner(oracle, hypermodel, sweep_seed=config.seed,
                            save_models=config.save_models or config.algorithm == "hyperband",
+                           tensorboard=directory / "tensorboard" if config.tensorboard else None,
+                           prune=config.prune,
                            keep_serving=keep_serving, worker_timeout=config.worker_timeout, say=progress.say,
                            restart_mb=restart_mb, directory=str(directory.parent),
                            project_name=directory.name)
@@ -675,6 +718,9 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
             verb = (f"extending ({ended} trials kept, {total} in all)" if status == "extend"
                     else f"resuming ({ended} of {total} trials ended)" if ended else "starting")
             progress.say(f"{verb}: {config.algorithm}, {what}, in {directory}")
+            if config.tensorboard:
+                progress.say(f"TensorBoard logs in {directory / 'tensorboard'}: "
+                             f"tensorboard --logdir {directory / 'tensorboard'}")
             if role == "chief":
                 progress.say(f"chief serving on {os.environ[distributed.ORACLE_IP]}:"
                              f"{os.environ[distributed.ORACLE_PORT]}")
@@ -702,6 +748,8 @@ def run_sweep(config: SweepConfig, directory: Path | str, *, stream: TextIO,
     completed = sum(t.status == TrialStatus.COMPLETED for t in oracle.trials.values())
     outcome = SweepOutcome(finished=tuner.finished, already_finished=False, trials=len(oracle.trials),
                            completed=completed, best=best[0].score if best else None, restart=restart)
+    if tuner.finished and config.prune and isinstance(oracle, CoarseToFineOracle):
+        progress.say(pruning_saving(oracle, config.epochs))
     if tuner.finished:
         best_text = f"; best {config.objective} {outcome.best:.4g} (trial {best[0].trial_id})" if best else ""
         progress.say(f"done: {outcome.trials} trials, {completed} completed, in "

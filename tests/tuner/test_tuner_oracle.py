@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from keras_tuner.engine.trial import TrialStatus
 
-from tuner.oracle import CoarseToFineOracle, param_from_keras
+from tuner.oracle import CURVE, PRUNE_MIN_PEERS, CoarseToFineOracle, param_from_keras
 from tuner.space import Param
 
 LR = Param("learning_rate", "log", 1e-5, 1.0)
@@ -198,3 +198,45 @@ def test_keras_tuner_reverse_log_is_not_the_beta_scale():
     beta_hp = keras_tuner.engine.hyperparameters.Float("beta", 0.9, 0.999, sampling="reverse_log")
     beta = np.array([beta_hp.random_sample(seed) for seed in range(4000)])
     assert np.mean(beta < 0.99) > 0.85
+
+
+def _trained(oracle, curve, stop_at=None):
+    """One trial whose objective (loss) follows `curve`, epoch after epoch, sent as pruning's
+    `CURVE` until the oracle answers STOPPED; returns (trial, the epoch it was stopped after)."""
+    trial = oracle.create_trial("tuner0")
+    stopped = None
+    for epoch, value in enumerate(curve):
+        if oracle.update_trial(trial.trial_id, {CURVE: value}, step=epoch).status == TrialStatus.STOPPED:
+            stopped = epoch
+            break
+    seen = curve[: (len(curve) if stopped is None else stopped + 1)]
+    oracle.update_trial(trial.trial_id, {"loss": min(seen)})
+    trial.status = TrialStatus.COMPLETED
+    oracle.end_trial(trial)
+    return trial, stopped
+
+
+def test_pruning_stops_a_trial_behind_its_rounds_median_at_the_same_epoch(tmp_path):
+    oracle = make_oracle(tmp_path, rounds=1, trials_per_round=8, prune=True)
+    good = [1.0, 0.8, 0.6, 0.5]
+    for _ in range(PRUNE_MIN_PEERS - 1):
+        assert _trained(oracle, [2.0, 1.9, 1.8, 1.7])[1] is None  # too few full-length peers yet
+    assert _trained(oracle, good)[1] is None
+    for _ in range(PRUNE_MIN_PEERS - 1):
+        _trained(oracle, good)
+    # the full-length peers' best so far at epoch 1: 1.9, 1.9, 0.8, 0.8, 0.8 -> median 0.8
+    trial, stopped = _trained(oracle, [0.9, 0.85, 0.4, 0.3])  # behind at epoch 1, though it would have won
+    assert stopped == 1 and oracle.pruned_at(trial.trial_id) == 1
+    assert oracle.trials[trial.trial_id].score == 0.85  # the best it reached
+    assert _trained(oracle, [3.0, 0.7, 0.6, 0.5])[1] is None  # ahead at every epoch from the second on
+    assert _trained(oracle, [5.0, 5.0, 5.0, 5.0])[1] == 1  # behind from the start: stopped after the second epoch
+    again = make_oracle(tmp_path, name="again", rounds=1, trials_per_round=8, prune=True)
+    again.set_state(json.loads(json.dumps(oracle.get_state())))
+    assert again.pruned_at(trial.trial_id) == 1 and again._curves == oracle._curves
+
+
+def test_without_pruning_the_curve_is_recorded_and_no_trial_stops(tmp_path):
+    oracle = make_oracle(tmp_path, rounds=1, trials_per_round=8)
+    for _ in range(4):
+        _trained(oracle, [1.0, 0.8, 0.6, 0.5])
+    assert _trained(oracle, [9.0, 9.0, 9.0, 9.0])[1] is None

@@ -162,6 +162,47 @@ def test_sweep_whose_every_trial_failed_exits_non_zero(capsys, tmp_path, tuner_e
                                             f"`tuner report --dir {tmp_path / 's'}` shows their errors")
 
 
+def test_sweep_with_prune_stops_trials_behind_their_round_and_says_what_it_saved(capsys, tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    code, _, err = sweep(capsys, "sweep", "--dir", str(directory), "--model", "tiny_models:Tiny",
+                         "--data", "tiny_models:load_tiny", "--param", "learning_rate=1e-5:1:log",
+                         "--rounds", "1", "--trials-per-round", "10", "--epochs", "6", "--prune")
+    assert code == 0, err
+    trials = read_trials(directory)
+    pruned = trials[trials["pruned_at_epoch"].notna()]
+    assert 1 <= len(pruned) <= 10 - 3  # the first three full-length trials of a round are never stopped
+    saved = int((6 - pruned["pruned_at_epoch"]).sum())
+    assert f"pruning stopped {len(pruned)} of 10 trials early: {saved} of 60 epochs saved" in err
+    curves = json.loads((directory / "oracle.json").read_text())["coarse_to_fine"]["curves"]
+    for row in trials.itertuples():  # a stopped trial trained to its epoch, keeping the best it reached
+        epochs = len(curves[row.trial_id])
+        assert epochs == (6 if math.isnan(row.pruned_at_epoch) else row.pruned_at_epoch)
+        assert row.val_accuracy == pytest.approx(max(curves[row.trial_id].values()))
+    assert (pruned["val_accuracy"] < trials["val_accuracy"].max()).all()
+
+
+def test_sweep_with_tensorboard_logs_each_trial_with_its_hyperparameters(capsys, tmp_path, tuner_env):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    code, _, err = sweep(capsys, "sweep", "--dir", str(tmp_path / "s"), "--model", "tiny_models:Tiny",
+                         "--data", "tiny_models:load_tiny", "--param", "learning_rate=0.01:0.1:log",
+                         "--rounds", "1", "--trials-per-round", "2", "--epochs", "2", "--tensorboard")
+    assert code == 0, err
+    assert f"tensorboard --logdir {tmp_path / 's' / 'tensorboard'}" in err
+    trials = read_trials(tmp_path / "s")
+    for row in trials.itertuples():
+        run = tmp_path / "s" / "tensorboard" / row.trial_id / "execution0"
+        events = EventAccumulator(str(run), size_guidance={"tensors": 0})
+        events.Reload()
+        start = plugin_data_pb2.HParamsPluginData.FromString(
+            events.PluginTagToContent("hparams")["_hparams_/session_start_info"]).session_start_info
+        assert start.hparams["learning_rate"].number_value == pytest.approx(row.learning_rate)
+        validation = EventAccumulator(str(run / "validation"), size_guidance={"tensors": 0})
+        validation.Reload()
+        assert len(validation.Tensors("epoch_accuracy")) == 2  # the objective's curve, per epoch
+
+
 @pytest.mark.parametrize("algorithm, settings, trials", [
     ("random", ["--max-trials", "3"], 3),
     ("bayesian", ["--max-trials", "4"], 4),

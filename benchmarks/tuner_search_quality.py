@@ -157,26 +157,27 @@ def make_oracle(algorithm: str, problem: Problem, seed: int, c2f: dict[str, Any]
                            hyperband_iterations=10_000, seed=seed)
 
 
+def optuna_suggest(trial: Any, param: Param) -> float:
+    """An Optuna trial's value of `param` on its right scale: log for log scales, and for
+    `one_minus_log` the coordinate r = log10(1 - β) drawn uniformly."""
+    if param.scale == "log":
+        return trial.suggest_float(param.name, param.low, param.high, log=True)
+    if param.scale == "one_minus_log":
+        r = trial.suggest_float(param.name, *sorted(param.kind.to_r(v) for v in (param.low, param.high)))
+        return param.kind.from_r(r)
+    return trial.suggest_float(param.name, param.low, param.high)
+
+
 def optuna_curve(problem: Problem, seed: int) -> list[tuple[float, float]]:
-    """Optuna's TPE sampler (its defaults) on the same space, each parameter on its right scale:
-    log for log scales, and for `one_minus_log` the coordinate r = log10(1 - β) drawn uniformly."""
+    """Optuna's TPE sampler (its defaults) on the same space (`optuna_suggest`)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-    def suggest(trial: Any, param: Param) -> float:
-        if param.scale == "log":
-            return trial.suggest_float(param.name, param.low, param.high, log=True)
-        if param.scale == "one_minus_log":
-            r = trial.suggest_float(param.name, *sorted(param.kind.to_r(v) for v in (param.low, param.high)))
-            return param.kind.from_r(r)
-        return trial.suggest_float(param.name, param.low, param.high)
-
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
     best, curve = math.inf, []
     for spent in range(1, BUDGET + 1):
         trial = study.ask()
-        value = problem.f({p.name: suggest(trial, p) for p in problem.space})
+        value = problem.f({p.name: optuna_suggest(trial, p) for p in problem.space})
         study.tell(trial, value)
         best = min(best, value)
         curve.append((float(spent), best - problem.f_star))

@@ -55,8 +55,10 @@ def write_text_atomic(path: Path | str, text: str) -> None:
         raise
 
 
-def write_json_atomic(path: Path | str, data: Any) -> None:
-    write_text_atomic(path, json.dumps(data, indent=1, default=_jsonable))
+def write_json_atomic(path: Path | str, data: Any, indent: int | None = None) -> None:
+    """`write_text_atomic` of `data` as JSON: compact (the C encoder; keras-tuner's state files are
+    rewritten at every trial), or indented for the files people read."""
+    write_text_atomic(path, json.dumps(data, indent=indent, default=_jsonable))
 
 
 def _jsonable(value: Any) -> Any:

@@ -77,6 +77,7 @@ class RecordedOracle:
         super().__init__(*args, **kwargs)
         self.trial_log: dict[str, dict[str, Any]] = {}
         self._seen: dict[str, float] = {}  # trial id -> when its worker was last heard (monotonic)
+        self._quiet = False  # within update_trial: no trial file written
 
     @keras_tuner.synchronized
     def create_trial(self, tuner_id: str) -> Any:
@@ -92,7 +93,11 @@ class RecordedOracle:
     @keras_tuner.synchronized
     def update_trial(self, trial_id: str, metrics: Mapping[str, float], step: int = 0) -> Any:
         self._seen[trial_id] = time.monotonic()
-        return super().update_trial(trial_id, metrics, step=step)
+        self._quiet = True  # keras-tuner saves the trial at every report; its end saves it whole
+        try:
+            return super().update_trial(trial_id, metrics, step=step)
+        finally:
+            self._quiet = False
 
     @keras_tuner.synchronized
     def get_trial(self, trial_id: str) -> Any:
@@ -164,6 +169,8 @@ class RecordedOracle:
         write_json_atomic(self._get_oracle_fname(), self.get_state())
 
     def _save_trial(self, trial: Any) -> None:
+        if self._quiet:
+            return
         write_json_atomic(os.path.join(self._get_trial_dir(trial.trial_id), "trial.json"), trial.get_state())
 
 
@@ -248,7 +255,7 @@ class SweepRecorder:
             "version": 1, "algorithm": config.algorithm, "objective": config.objective,
             "direction": config.direction, "space": [p.to_dict() for p in config.space],
             "total_trials": config.total_trials, "rounds": rounds, "finished": self.finished,
-            "config": config.fingerprint()})
+            "config": config.fingerprint()}, indent=1)
         self.written_rounds = len(rounds)
 
     def rows(self, oracle: RecordedOracle) -> list[dict[str, Any]]:

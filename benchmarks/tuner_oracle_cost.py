@@ -8,7 +8,7 @@ last trial's end. Rows, each the median of `--repeat` searches:
   in a temporary folder (every state file written atomically at each trial's start and end,
   `trials.csv` rewritten, what a killed sweep resumes from);
 - coarse-to-fine in memory: `tuner.oracle.CoarseToFineOracle` with keras-tuner's file writes
-  turned off (the algorithm alone);
+  turned off (the algorithm alone), uniform draws and the density proposal;
 - Optuna TPE in memory (Optuna's default storage: nothing survives the process);
 - Optuna TPE with a journal file (`JournalFileBackend`, Optuna's storage for resuming from files).
 
@@ -59,14 +59,14 @@ def c2f_recorded(folder: Path, seed: int) -> None:
     _drive(oracle, problem.f)
 
 
-def c2f_memory(folder: Path, seed: int) -> None:
+def c2f_memory(folder: Path, seed: int, proposal: str = "uniform") -> None:
     import keras_tuner
 
     from tuner.oracle import CoarseToFineOracle
 
     problem = _problem()
     oracle = CoarseToFineOracle(objective=keras_tuner.Objective("loss", "min"), space=problem.space,
-                                rounds=5, trials_per_round=10, seed=seed)
+                                rounds=5, trials_per_round=10, seed=seed, proposal=proposal)
     oracle.verbose = 0
     oracle.save = oracle._save_trial = lambda *args: None  # keras-tuner's files off: the algorithm alone
     _drive(oracle, problem.f)
@@ -100,6 +100,7 @@ def _optuna(folder: Path, seed: int, journal: bool) -> None:
 ROWS: dict[str, Callable[[Path, int], None]] = {
     "coarse-to-fine, as a sweep records it (atomic files)": c2f_recorded,
     "coarse-to-fine in memory": c2f_memory,
+    "coarse-to-fine, density proposal, in memory": lambda folder, seed: c2f_memory(folder, seed, "density"),
     "Optuna TPE, journal file": lambda folder, seed: _optuna(folder, seed, journal=True),
     "Optuna TPE in memory": lambda folder, seed: _optuna(folder, seed, journal=False),
 }
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     goals = []
     for mine, theirs in (("coarse-to-fine, as a sweep records it (atomic files)", "Optuna TPE, journal file"),
                          ("coarse-to-fine in memory", "Optuna TPE in memory"),
+                         ("coarse-to-fine, density proposal, in memory", "Optuna TPE in memory"),
                          ("coarse-to-fine, as a sweep records it (atomic files)", "Optuna TPE in memory")):
         ratio = by[mine] / by[theirs]
         goals.append({"coarse-to-fine": mine, "Optuna": theirs, "ratio": f"{ratio:.2f}",

@@ -27,7 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tuner import distributed
-from tuner.config import ALGORITHMS, DIRECTIONS, SweepConfig, build_config, load_file, parse_cli_params
+from tuner.config import ALGORITHMS, DIRECTIONS, PROPOSALS, SweepConfig, build_config, load_file, parse_cli_params
 from tuner.errors import ConfigError, ResultsError, SweepFailed
 from tuner.results import (FORMATS, best_trial, format_best, format_trials, read_sweep,
                            read_trials, sort_trials, sweep_status)
@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                              ("--seed", int, "the sweep's seed (>= 1)"),
                              ("--threads", int, "TensorFlow threads per process")):
         sweep.add_argument(flag, type=kind, help=text, metavar="N" if kind is int else "X")
+    sweep.add_argument("--proposal", choices=PROPOSALS, help="coarse-to-fine: draw each trial uniformly in the box "
+                       "(the course's rule, default) or as the best of many draws by a density ratio")
     sweep.add_argument("--prune", action="store_true", default=None,
                        help="stop a trial whose objective is behind its round's median at the same epoch")
     sweep.add_argument("--objective", metavar="METRIC", help="metric to optimise (default val_accuracy)")
@@ -119,7 +121,7 @@ def _config(args: argparse.Namespace) -> SweepConfig:
            "batch_size": args.batch_size, "seed": args.seed, "threads": args.threads,
            "objective": args.objective, "direction": args.direction, "model": args.model,
            "data": args.data, "save_models": args.save_models, "worker_timeout": args.worker_timeout,
-           "tensorboard": args.tensorboard, "prune": args.prune}
+           "tensorboard": args.tensorboard, "prune": args.prune, "proposal": args.proposal}
     return build_config(file_settings, file_params, cli, parse_cli_params(args.param))
 
 

@@ -43,6 +43,7 @@ from tuner.space import Param, SpaceError, normalize_choices, parse_param
 
 ALGORITHMS = ("coarse_to_fine", "random", "bayesian", "hyperband")
 DIRECTIONS = ("max", "min")
+PROPOSALS = ("uniform", "density")  # how coarse-to-fine draws inside a round's box (`tuner.oracle`)
 DEFAULT_MODEL = "tuner.digits:DigitsMLP"
 DEFAULT_DATA = "tuner.digits:load_data"
 
@@ -55,6 +56,9 @@ class SweepConfig:
         space: the parameters to tune.
         algorithm: one of `ALGORITHMS`.
         rounds, trials_per_round, top_k, margin: the coarse-to-fine settings.
+        proposal: coarse-to-fine only: "uniform" (each trial drawn uniformly in the box, the
+            course's rule) or "density" (the best of many such draws by a density ratio over the
+            trials so far; `tuner.oracle`).
         prune: coarse-to-fine only: stop a trial whose objective so far is behind its round's
             median at the same epoch (the median stopping rule; `tuner.oracle`).
         max_trials: trials for random and bayesian (None: rounds x trials_per_round).
@@ -80,6 +84,7 @@ class SweepConfig:
     trials_per_round: int = 6
     top_k: int = 3
     margin: float = 0.15
+    proposal: str = "uniform"
     prune: bool = False
     max_trials: int | None = None
     hyperband_iterations: int = 1
@@ -116,7 +121,7 @@ class SweepConfig:
 
 # Keys of each table of a config file, and the field each one sets.
 _TABLES: dict[str, dict[str, str]] = {
-    "sweep": {k: k for k in ("algorithm", "rounds", "trials_per_round", "top_k", "margin", "prune", "max_trials",
+    "sweep": {k: k for k in ("algorithm", "rounds", "trials_per_round", "top_k", "margin", "proposal", "prune", "max_trials",
                              "hyperband_iterations", "objective", "direction", "seed",
                              "max_consecutive_failed_trials", "worker_timeout", "tensorboard")},
     "model": {"build": "model", "data": "data", "epochs": "epochs", "batch_size": "batch_size",
@@ -241,6 +246,10 @@ def _validate(config: SweepConfig) -> None:
     for name in ("save_models", "tensorboard", "prune"):
         if not isinstance(getattr(config, name), bool):
             fail(name, "must be true or false")
+    if config.proposal not in PROPOSALS:
+        fail("proposal", f"must be one of {', '.join(PROPOSALS)}")
+    if config.proposal != "uniform" and config.algorithm != "coarse_to_fine":
+        fail("proposal", f"is coarse_to_fine's; not for algorithm={config.algorithm!r}")
     if config.prune and config.algorithm != "coarse_to_fine":
         fail("prune", f"works with coarse_to_fine (a round's median); not with algorithm={config.algorithm!r}")
     for name in ("model", "data", "objective"):

@@ -16,6 +16,14 @@ and the trial it gets back has the status `STOPPED` when training should stop. A
 keeps the best score it reached. Never at the first epoch, and only once `PRUNE_MIN_PEERS` trials
 of the round have run to their end.
 
+With `proposal="density"`, each trial is still drawn inside the round's box, but as the best of
+`DENSITY_CANDIDATES` uniform draws by the ratio of two densities over the trials so far (TPE's
+idea, Bergstra et al. 2011): one of the best `DENSITY_GOOD_SHARE` of them, one of the rest, each
+parameter apart, on its own coordinate r normalised to its range (kernels `DENSITY_BANDWIDTH` x
+the box's width wide, and a flat part so that no place of the box is ruled out); choices by
+their counts. The zoom is unchanged. With fewer than `DENSITY_MIN_TRIALS` completed trials, the
+draw is uniform.
+
 Hyperparameters that `build(hp)` declares itself (`hp.Float("lr", 1e-4, 1e-1, sampling="log")`)
 are tuned too: `log` becomes the log scale, `reverse_log` with bounds in (0, 1) the β scale
 `one_minus_log`, and so on; those the oracle cannot place on a scale (a `step`, a `Fixed`) are
@@ -37,11 +45,18 @@ import keras_tuner
 import numpy as np
 from keras_tuner.engine.trial import Trial, TrialStatus
 
+from tuner.config import PROPOSALS
 from tuner.space import CHOICE, Box, Param, box_from_json, box_to_json, zoom
 
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
 CURVE = "tuner/curve"  # the metric a trial's objective is sent under, epoch by epoch, for pruning
 PRUNE_MIN_PEERS = 3  # full-length trials of the round needed before any of its trials is stopped
+# The density proposal's constants, chosen on the synthetic suite's tuning seeds (101-140) by
+# benchmarks/tuner_search_quality.py --suite grid, never on the seeds it reports.
+DENSITY_CANDIDATES = 64
+DENSITY_GOOD_SHARE = 0.2
+DENSITY_BANDWIDTH = 0.2
+DENSITY_MIN_TRIALS = 4
 
 
 def param_from_keras(hp: Any) -> Param | None:
@@ -91,6 +106,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         top_k: how many of the best trials the next box must hold, >= 1.
         margin: fraction of the current width added on each side of the new box, >= 0.
         prune: stop a trial whose objective so far is behind its round's median at the same epoch.
+        proposal: "uniform" (the course's rule) or "density" (the best of many uniform draws in
+            the box by a density ratio over the trials so far; see the module's docstring).
         seed: seed of the oracle's random generator (0 is a seed, not "random").
         hyperparameters, allow_new_entries, tune_new_entries, max_retries_per_trial,
         max_consecutive_failed_trials: as in `keras_tuner.Oracle`.
@@ -108,6 +125,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         top_k: int = 3,
         margin: float = 0.15,
         prune: bool = False,
+        proposal: str = "uniform",
         seed: int | None = None,
         hyperparameters: keras_tuner.HyperParameters | None = None,
         allow_new_entries: bool = True,
@@ -121,6 +139,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                 raise ValueError(f"{label} must be an integer >= {least}. Received: {label}={value!r}")
         if not margin >= 0:
             raise ValueError(f"margin must be >= 0. Received: margin={margin!r}")
+        if proposal not in PROPOSALS:
+            raise ValueError(f"proposal must be one of {', '.join(PROPOSALS)}. Received: proposal={proposal!r}")
         hp = hyperparameters.copy() if hyperparameters else keras_tuner.HyperParameters()
         for param in space:
             param.register(hp)
@@ -137,6 +157,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.top_k = top_k
         self.margin = float(margin)
         self.prune = bool(prune)
+        self.proposal = proposal
         self._curves: dict[str, dict[int, float]] = {}  # trial id -> {epoch: objective}
         self._pruned: dict[str, int] = {}  # trial id -> the epoch (from 0) it was stopped after
         self._rng = np.random.default_rng(self.seed)
@@ -253,23 +274,48 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         return [t.hyperparameters.values for t in best]
 
     def _draw_values(self) -> dict[str, Any] | None:
-        """One new point inside the current box (active parameters only); None when the box is spent."""
-        box = self.box()
-        params = {p.name: p for p in self.params()}
+        """The next trial's values inside the current box: uniform, or the best of
+        `DENSITY_CANDIDATES` uniform draws by the density ratio; None when the box is spent."""
+        box, params = self.box(), self.params()
+        placed = {p.name: p for p in params}
+        done = best_first(self.trials.values(), self.objective.direction)
+        if self.proposal == "uniform" or len(done) < DENSITY_MIN_TRIALS:
+            return self._draw_uniform(box, placed)
+        candidates = [c for c in (self._draw_uniform(box, placed) for _ in range(DENSITY_CANDIDATES))
+                      if c is not None]
+        if not candidates:
+            return None
+        split = math.ceil(DENSITY_GOOD_SHARE * len(done))
+        good = [t.hyperparameters.values for t in done[:split]]
+        bad = [t.hyperparameters.values for t in done[split:]]
+        return candidates[int(np.argmax(_density_scores(candidates, good, bad, box, params)))]
+
+    def _draw_uniform(self, box: Box, params: Mapping[str, Param]) -> dict[str, Any] | None:
+        """One new point drawn uniformly inside `box` (active parameters only, each on its scale);
+        None when the box is spent."""
+        conditional = any(hp.conditions for hp in self.hyperparameters.space)
         for _ in range(self._max_collisions + 1):
-            hps = keras_tuner.HyperParameters()
+            hps = keras_tuner.HyperParameters() if conditional else None  # which are active, if any depend
+            values: dict[str, Any] = {}
             for hp in self.hyperparameters.space:
-                hps.merge([hp])
-                if not hps.is_active(hp):
-                    continue
+                if hps is not None:
+                    hps.merge([hp])
+                    if not hps.is_active(hp):
+                        continue
                 param = params.get(hp.name)
                 if param is None:
-                    hps.values[hp.name] = hp.random_sample(int(self._rng.integers(2**31)))
+                    values[hp.name] = hp.random_sample(int(self._rng.integers(2**31)))
                 else:
-                    hps.values[hp.name] = param.sample(box[hp.name], self._rng)
-            if not self._duplicate(hps.values):
-                return hps.values
+                    values[hp.name] = param.sample(box[hp.name], self._rng)
+                if hps is not None:
+                    hps.values[hp.name] = values[hp.name]
+            if not self._duplicate(values):
+                return values
         return None
+
+    def reload(self) -> None:
+        super().reload()
+        resume_only_unended(self)
 
     def get_state(self) -> dict[str, Any]:
         state = super().get_state()
@@ -280,6 +326,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             "top_k": self.top_k,
             "margin": self.margin,
             "prune": self.prune,
+            "proposal": self.proposal,
             "curves": {t: {str(k): v for k, v in c.items()} for t, c in self._curves.items()},
             "pruned": dict(self._pruned),
             "round": self._round,
@@ -298,6 +345,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.top_k = mine["top_k"]
         self.margin = mine["margin"]
         self.prune = mine.get("prune", False)
+        self.proposal = mine.get("proposal", "uniform")
         self._curves = {t: {int(k): v for k, v in c.items()} for t, c in mine.get("curves", {}).items()}
         self._pruned = dict(mine.get("pruned", {}))
         self._round = mine["round"]
@@ -306,6 +354,39 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self._trial_round = dict(mine["trial_round"])
         self._rng = np.random.default_rng()
         self._rng.bit_generator.state = mine["rng"]
+
+
+def _density_scores(candidates: Sequence[Mapping[str, Any]], good: Sequence[Mapping[str, Any]],
+                    bad: Sequence[Mapping[str, Any]], box: Box, params: Sequence[Param]) -> np.ndarray:
+    """log l(x) - log g(x) of each candidate, summed over the parameters: how much likelier it is
+    among the good trials than among the others (see the module's docstring). Shape (candidates,)."""
+    scores = np.zeros(len(candidates))
+    for param in params:
+        has = np.array([param.name in c for c in candidates])
+        if not has.any():
+            continue
+        values = [c.get(param.name) for c in candidates]
+        for sign, trials in ((1.0, good), (-1.0, bad)):
+            seen = [t[param.name] for t in trials if param.name in t]
+            if param.is_choice:
+                counts = np.array([seen.count(v) for v in values], dtype=float)
+                density = (counts + 1) / (len(seen) + len(param.choices))
+            else:
+                low, high = param.full_box
+                width = max(DENSITY_BANDWIDTH * (box[param.name][1] - box[param.name][0]) / (high - low), 1e-3)
+                x = np.array([(param.to_coordinate(v) - low) / (high - low) if v is not None else 0.0 for v in values])
+                centres = (np.array([param.to_coordinate(v) for v in seen], dtype=float) - low) / (high - low)
+                kernels = np.exp(-0.5 * ((x[:, None] - centres[None, :]) / width) ** 2) / (width * math.sqrt(2 * math.pi))
+                density = (kernels.sum(axis=1) + 1.0) / (len(seen) + 1)  # and a flat part: nothing ruled out
+            scores += sign * np.where(has, np.log(density), 0.0)
+    return scores
+
+
+def resume_only_unended(oracle: keras_tuner.Oracle) -> None:
+    """After `oracle.reload()`: keras-tuner saves its state before it drops an ended trial from
+    the running ones, and sends every running trial of a reloaded state back to run; not one
+    that has ended."""
+    oracle._retry_queue = [t for t in oracle._retry_queue if oracle.trials[t].status not in ENDED]
 
 
 def best_first(trials: Iterable[Any], direction: str) -> list[Any]:

@@ -53,7 +53,7 @@ from keras_tuner.src.engine import tuner_utils
 from tuner import distributed
 from tuner.config import SweepConfig
 from tuner.errors import ConfigError, SweepFailed
-from tuner.oracle import CURVE, ENDED, CoarseToFineOracle, best_first
+from tuner.oracle import CURVE, ENDED, CoarseToFineOracle, best_first, resume_only_unended
 from tuner.progress import Progress, format_duration
 from tuner.results import (SWEEP_JSON, TRIALS_CSV, sweep_status, trial_seed, write_json_atomic,
                            write_trials)
@@ -152,9 +152,7 @@ class RecordedOracle:
 
     def reload(self) -> None:
         super().reload()
-        # keras-tuner saves the state before it drops an ended trial from the running ones, and
-        # sends every running trial of a reloaded state back to run: not one that has ended
-        self._retry_queue = [t for t in self._retry_queue if self.trials[t].status not in ENDED]
+        resume_only_unended(self)
 
     def get_state(self) -> dict[str, Any]:
         state = super().get_state()
@@ -198,7 +196,8 @@ def make_oracle(config: SweepConfig) -> RecordedOracle:
     if config.algorithm == "coarse_to_fine":
         return RecordedCoarseToFine(space=config.space, rounds=config.rounds,
                                     trials_per_round=config.trials_per_round, top_k=config.top_k,
-                                    margin=config.margin, prune=config.prune, **common)
+                                    margin=config.margin, prune=config.prune, proposal=config.proposal,
+                                    **common)
     hp = keras_tuner.HyperParameters()
     for param in config.space:
         param.register(hp)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from keras_tuner.engine.trial import TrialStatus
 
-from tuner.oracle import CURVE, PRUNE_MIN_PEERS, CoarseToFineOracle, param_from_keras
+from tuner.oracle import CURVE, DENSITY_MIN_TRIALS, PRUNE_MIN_PEERS, CoarseToFineOracle, param_from_keras
 from tuner.space import Param
 
 LR = Param("learning_rate", "log", 1e-5, 1.0)
@@ -240,3 +240,46 @@ def test_without_pruning_the_curve_is_recorded_and_no_trial_stops(tmp_path):
     for _ in range(4):
         _trained(oracle, [1.0, 0.8, 0.6, 0.5])
     assert _trained(oracle, [9.0, 9.0, 9.0, 9.0])[1] is None
+
+
+def _values(oracle, stop_after=None):
+    """Run an oracle's trials on `loss`; the values of each, in order (or of the first `stop_after`)."""
+    drawn = []
+    while stop_after is None or len(drawn) < stop_after:
+        trial = run_trial(oracle)
+        if trial.status == TrialStatus.STOPPED:
+            break
+        drawn.append(trial.hyperparameters.values)
+    return drawn
+
+
+def test_density_proposal_starts_as_uniform_and_keeps_every_draw_inside_its_round(tmp_path):
+    uniform = _values(make_oracle(tmp_path, name="u", seed=3))
+    oracle = make_oracle(tmp_path, name="d", seed=3, proposal="density")
+    density = _values(oracle)
+    assert density[:DENSITY_MIN_TRIALS] == uniform[:DENSITY_MIN_TRIALS]  # too few trials for a model yet
+    assert density != uniform and len(density) == 18
+    for trial_id, trial in oracle.trials.items():
+        box = oracle.box(oracle.round_of(trial_id))
+        assert all(inside(p, trial.hyperparameters.values[p.name], box[p.name]) for p in SPACE)
+
+
+def test_density_proposal_resumed_from_its_state_draws_what_it_would_have(tmp_path):
+    whole = _values(make_oracle(tmp_path, name="whole", proposal="density"))
+    before = _values(make_oracle(tmp_path, name="part", proposal="density"), stop_after=8)
+    again = make_oracle(tmp_path, name="part", proposal="density")
+    again.reload()  # from the files the first one wrote
+    assert before + _values(again) == whole
+
+
+def test_density_proposal_comes_closer_to_the_optimum_than_uniform_draws(tmp_path):
+    regret = {}
+    for proposal in ("uniform", "density"):
+        bests = []
+        for seed in range(1, 12):
+            oracle = make_oracle(tmp_path, name=f"{proposal}{seed}", seed=seed, proposal=proposal,
+                                 rounds=5, trials_per_round=10, top_k=3, margin=0.3)
+            run_all(oracle)
+            bests.append(min(t.score for t in oracle.trials.values()))  # `loss`'s optimum is 0
+        regret[proposal] = float(np.median(bests))
+    assert regret["density"] < 0.5 * regret["uniform"], regret

@@ -75,19 +75,27 @@ def _draw_boxes(ax: Axes, param: Param, rounds: list[dict[str, Any]], colors: li
                     transform=ax.get_xaxis_transform(), zorder=2)
 
 
-def _grid(panels: int) -> tuple[int, int]:
+def panel_grid(panels: int) -> tuple[int, int]:
     """Rows and columns for `panels` panels, at most 3 a row, as few empty places as can be."""
     rows = math.ceil(panels / 3)
     return rows, math.ceil(panels / rows)
 
 
 def plot_sweep(directory: Path | str, out: Path | str, log_y: bool = False) -> Path:
-    """Write the PNG of a sweep's trials and boxes to `out`; return its path (`log_y`: the
-    objective on a log axis, for a loss).
+    """Write the PNG of a sweep's trials and boxes (`sweep_figure`) to `out`; return its path.
 
     Raises:
         ResultsError: the directory holds no sweep.
     """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_figure(directory, log_y).savefig(out, dpi=110)
+    return out
+
+
+def sweep_figure(directory: Path | str, log_y: bool = False) -> Figure:
+    """One panel per parameter, as few empty places as can be (`log_y`: the objective on a log
+    axis, for a loss)."""
     sweep = read_sweep(directory)
     trials = read_trials(directory)
     objective = sweep["objective"]
@@ -96,7 +104,7 @@ def plot_sweep(directory: Path | str, out: Path | str, log_y: bool = False) -> P
     n_rounds = max([len(rounds), int(trials["round"].max()) if len(trials) else 1, 1])
     colors = [colormaps["viridis"](0.85 * i / max(1, n_rounds - 1)) for i in range(n_rounds)]
 
-    nrows, ncols = _grid(len(space))
+    nrows, ncols = panel_grid(len(space))
     fig = Figure(figsize=(max(4.3 * ncols, 6.4), 3.4 * nrows + 0.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     done = trials[(trials["status"] == "COMPLETED") & trials[objective].notna()]
@@ -141,7 +149,4 @@ def plot_sweep(directory: Path | str, out: Path | str, log_y: bool = False) -> P
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False)
     fig.suptitle(f"{sweep['algorithm']}: {objective} ({sweep['direction']}), {len(trials)} trials\n"
                  "shading: each round's box", fontsize=11)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    return out
+    return fig

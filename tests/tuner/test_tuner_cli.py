@@ -13,6 +13,7 @@ import pytest
 
 from tuner import distributed
 from tuner.cli import main
+from tuner.plot import panel_grid, sweep_figure
 from tuner.progress import Progress
 from tuner.results import SWEEP_JSON, TRIALS_CSV, write_json_atomic, write_trials
 from tuner.space import format_beta
@@ -97,6 +98,23 @@ def test_plot_writes_a_png(capsys, sweep_dir):
     assert (sweep_dir / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize("panels, grid", [(1, (1, 1)), (2, (1, 2)), (3, (1, 3)), (4, (2, 2)), (5, (2, 3)),
+                                           (7, (3, 3)), (8, (3, 3))])
+def test_plot_grid_leaves_as_few_empty_places_as_three_a_row_allow(panels, grid):
+    assert panel_grid(panels) == grid
+
+
+def test_plot_of_one_parameter_is_wide_enough_for_its_title_and_log_y_puts_the_objective_on_a_log_axis(sweep_dir):
+    info = json.loads((sweep_dir / SWEEP_JSON).read_text())
+    info["space"] = info["space"][:1]
+    write_json_atomic(sweep_dir / SWEEP_JSON, info)
+    figure = sweep_figure(sweep_dir, log_y=True)
+    shown = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(shown) == 1 and shown[0].get_yscale() == "log" and shown[0].get_xscale() == "log"
+    assert figure.get_figwidth() >= 6.4 and len(figure.get_suptitle().splitlines()) == 2
+    assert sweep_figure(sweep_dir).axes[0].get_yscale() == "linear"
+
+
 def test_report_without_a_sweep_is_a_one_line_error(capsys, tmp_path):
     code, out, err = run(capsys, "report", "--dir", str(tmp_path / "nothing"))
     assert code == 1 and out == ""
@@ -158,6 +176,7 @@ def test_reading_commands_never_import_tensorflow(sweep_dir, tmp_path):
 import sys
 from tuner import distributed
 from tuner.cli import main
+from tuner.plot import panel_grid, sweep_figure
 from tuner.progress import Progress
 assert main(["report", "--dir", {str(sweep_dir)!r}]) == 0
 assert main(["best", "--dir", {str(sweep_dir)!r}, "--format", "json"]) == 0

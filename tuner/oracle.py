@@ -51,8 +51,10 @@ from tuner.space import CHOICE, Box, Param, box_from_json, box_to_json, zoom
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
 CURVE = "tuner/curve"  # the metric a trial's objective is sent under, epoch by epoch, for pruning
 PRUNE_MIN_PEERS = 3  # full-length trials of the round needed before any of its trials is stopped
-# The density proposal's constants, chosen on the synthetic suite's tuning seeds (101-140) by
-# benchmarks/tuner_search_quality.py --suite grid, never on the seeds it reports.
+# The density proposal's constants, compared on the synthetic suite's tuning seeds (101-140) only,
+# never on the seeds benchmarks/tuner_search_quality.py reports: 24, 64 or 128 candidates, a good
+# share of 0.15-0.25 and bandwidths of 0.15-0.3 (a scratch grid); the rounds, top_k and margin to
+# use them with come from its `--suite grid`.
 DENSITY_CANDIDATES = 64
 DENSITY_GOOD_SHARE = 0.2
 DENSITY_BANDWIDTH = 0.2

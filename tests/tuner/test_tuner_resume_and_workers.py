@@ -199,3 +199,17 @@ def test_stopping_the_chief_stops_its_workers(tmp_path, tuner_env):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_pruning_stops_trials_of_workers_through_the_chief(tmp_path, tuner_env):
+    directory = tmp_path / "s"
+    argv = ["sweep", "--dir", str(directory), "--model", "tiny_models:Tiny", "--data", "tiny_models:load_tiny",
+            "--param", "learning_rate=1e-5:1:log", "--rounds", "1", "--trials-per-round", "10", "--epochs", "6",
+            "--prune", "--workers", "2"]
+    code, out, err = finish(tuner_process(argv, tuner_env))
+    assert code == 0, err
+    table = pd.read_csv(directory / "trials.csv", dtype={"trial_id": str})
+    pruned = table[table["pruned_at_epoch"].notna()]
+    assert len(pruned) >= 1 and table["worker"].str.startswith("worker").all()
+    saved = int((6 - pruned["pruned_at_epoch"]).sum())
+    assert f"pruning stopped {len(pruned)} of 10 trials early: {saved} of 60 epochs saved" in err

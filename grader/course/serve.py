@@ -108,8 +108,9 @@ _own: subprocess.Popen[bytes] | None = None  # the server this process started, 
 
 
 def connect() -> str:
-    """The socket of the session's server: ``COURSE_GRADER`` when it answers, else one started
-    for this process (it stops with it)."""
+    """The socket of the session's server: ``COURSE_GRADER`` when it exists, else a ``course
+    serve`` of this checkout at ``.course/grader.sock`` when one answers, else one started for
+    this process (it stops with it)."""
     global _own
     path = os.environ.get(ENVIRONMENT, "")
     if path and os.path.exists(path):

@@ -400,6 +400,23 @@ def test_a_clean_worker_serves_the_students_next_module_and_a_tainted_one_does_n
         isolation.close()
 
 
+def test_workers_preload_tensorflow_only_for_the_modules_a_run_grades() -> None:
+    """A check of a NumPy module: its worker does not import TensorFlow (3 s of CPU on 2 cores)
+    because another file of the folder uses it; a run of the whole folder does."""
+    from grader.trusted.isolation import Isolation
+
+    def preload(*modules: str) -> str:
+        isolation = Isolation(modules=modules)
+        try:
+            return isolation.preload_for(ROOT / "exercises")
+        finally:
+            isolation.close()
+
+    assert preload("c1w2_logistic_regression") == "numpy"
+    assert preload("c1w2_logistic_regression", "c2w3_batch_norm") == "numpy,tensorflow,keras"
+    assert preload() == "numpy,tensorflow,keras"
+
+
 def test_without_root_workers_run_as_the_current_user_and_the_output_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     from grader.trusted import isolation, sandbox
 

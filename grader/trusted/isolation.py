@@ -437,14 +437,18 @@ class Isolation:
         protect: paths the workers must not read.
         work_dir: where the run's folders go (the ``course`` command removes it afterwards, even
             when this process was killed).
+        preload: what every worker imports first (default: NumPy, and TensorFlow where needed).
+        modules: the modules the run grades, when not all: only their files decide the preload.
     """
 
     def __init__(self, limits: Limits | None = None, protect: Iterable[Path] = (),
-                 work_dir: Path | None = None, *, preload: str | None = None) -> None:
+                 work_dir: Path | None = None, *, preload: str | None = None,
+                 modules: Iterable[str] = ()) -> None:
         self.limits = limits or Limits()
         self.protect = list(protect)
         self.sandbox = Sandbox(self.protect, work_dir)
         self.preload = preload
+        self.modules = set(modules)  # the modules this run grades (all when empty): what workers preload for
         self.sessions: dict[tuple[Path, str], ModuleSession] = {}
         self.test: TestContext | None = None
         self.spares: dict[str, WorkerProcess] = {}  # a clean worker per owner (student), between modules
@@ -476,8 +480,11 @@ class Isolation:
         return self.sessions[key]
 
     def preload_for(self, folder: Path) -> str:
-        """The trusted imports a worker does before the code: TensorFlow if any file uses it."""
-        return self.preload if self.preload is not None else preload_for(folder.glob("*.py"))
+        """The trusted imports a worker does before the code: TensorFlow if a file it will grade
+        uses it (a check of a NumPy module does not wait for TensorFlow's import)."""
+        if self.preload is not None:
+            return self.preload
+        return preload_for(path for path in folder.glob("*.py") if not self.modules or path.stem in self.modules)
 
     def warm(self, owner: str, folder: Path) -> None:
         """Start a worker for ``owner`` now, so that its imports overlap with the grader's start."""

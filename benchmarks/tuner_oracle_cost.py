@@ -8,7 +8,9 @@ last trial's end. Rows, each the median of `--repeat` searches:
   in a temporary folder (every state file written atomically at each trial's start and end,
   `trials.csv` rewritten, what a killed sweep resumes from);
 - coarse-to-fine in memory: `tuner.oracle.CoarseToFineOracle` with keras-tuner's file writes
-  turned off (the algorithm alone), uniform draws and the density proposal;
+  turned off (the algorithm alone);
+- each of these with uniform draws and with the surrogate proposal, in the settings the search-quality
+  table reports for it (`C2F` of `tuner_search_quality.py`: 10 rounds of 5, top_k 3, margin 0.3);
 - Optuna TPE in memory (Optuna's default storage: nothing survives the process);
 - Optuna TPE with a journal file (`JournalFileBackend`, Optuna's storage for resuming from files).
 
@@ -43,16 +45,22 @@ def _problem() -> Any:
     return PROBLEMS["hartmann6"]
 
 
-def c2f_recorded(folder: Path, seed: int) -> None:
+def _settings(proposal: str) -> dict[str, Any]:
+    from tuner_search_quality import C2F
+
+    return dict(C2F["c2f surrogate"]) if proposal == "surrogate" else {"rounds": 5, "trials_per_round": 10}
+
+
+def c2f_recorded(folder: Path, seed: int, proposal: str = "uniform") -> None:
     import keras_tuner
 
     from tuner.config import SweepConfig
     from tuner.sweep import RecordedCoarseToFine, SweepRecorder
 
-    problem = _problem()
-    config = SweepConfig(space=problem.space, rounds=5, trials_per_round=10, objective="loss", direction="min")
+    problem, settings = _problem(), _settings(proposal)
+    config = SweepConfig(space=problem.space, objective="loss", direction="min", **settings)
     oracle = RecordedCoarseToFine(objective=keras_tuner.Objective("loss", "min"), space=problem.space,
-                                  rounds=5, trials_per_round=10, seed=seed)
+                                  seed=seed, **settings)
     oracle.verbose = 0
     oracle._set_project_dir(str(folder), "sweep")
     oracle.recorder = SweepRecorder(folder / "sweep", config, None)
@@ -66,7 +74,7 @@ def c2f_memory(folder: Path, seed: int, proposal: str = "uniform") -> None:
 
     problem = _problem()
     oracle = CoarseToFineOracle(objective=keras_tuner.Objective("loss", "min"), space=problem.space,
-                                rounds=5, trials_per_round=10, seed=seed, proposal=proposal)
+                                seed=seed, **_settings(proposal))
     oracle.verbose = 0
     oracle.save = oracle._save_trial = lambda *args: None  # keras-tuner's files off: the algorithm alone
     _drive(oracle, problem.f)
@@ -100,7 +108,9 @@ def _optuna(folder: Path, seed: int, journal: bool) -> None:
 ROWS: dict[str, Callable[[Path, int], None]] = {
     "coarse-to-fine, as a sweep records it (atomic files)": c2f_recorded,
     "coarse-to-fine in memory": c2f_memory,
-    "coarse-to-fine, density proposal, in memory": lambda folder, seed: c2f_memory(folder, seed, "density"),
+    "coarse-to-fine, surrogate proposal, as a sweep records it":
+        lambda folder, seed: c2f_recorded(folder, seed, "surrogate"),
+    "coarse-to-fine, surrogate proposal, in memory": lambda folder, seed: c2f_memory(folder, seed, "surrogate"),
     "Optuna TPE, journal file": lambda folder, seed: _optuna(folder, seed, journal=True),
     "Optuna TPE in memory": lambda folder, seed: _optuna(folder, seed, journal=False),
 }
@@ -127,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     goals = []
     for mine, theirs in (("coarse-to-fine, as a sweep records it (atomic files)", "Optuna TPE, journal file"),
                          ("coarse-to-fine in memory", "Optuna TPE in memory"),
-                         ("coarse-to-fine, density proposal, in memory", "Optuna TPE in memory"),
+                         ("coarse-to-fine, surrogate proposal, as a sweep records it", "Optuna TPE, journal file"),
+                         ("coarse-to-fine, surrogate proposal, in memory", "Optuna TPE in memory"),
                          ("coarse-to-fine, as a sweep records it (atomic files)", "Optuna TPE in memory")):
         ratio = by[mine] / by[theirs]
         goals.append({"coarse-to-fine": mine, "Optuna": theirs, "ratio": f"{ratio:.2f}",

@@ -67,10 +67,10 @@ HYPERBAND_EPOCHS = 9
 C2F = {"c2f default": {"rounds": 5, "trials_per_round": 10, "top_k": 3, "margin": 0.15},
        "c2f tuned": {"rounds": 10, "trials_per_round": 5, "top_k": 2, "margin": 0.3},
        # the best worst-case ratio to Optuna TPE's in `--suite grid` (tuning seeds 101-140)
-       "c2f density": {"rounds": 5, "trials_per_round": 10, "top_k": 3, "margin": 0.3, "proposal": "density"}}
+       "c2f surrogate": {"rounds": 10, "trials_per_round": 5, "top_k": 3, "margin": 0.3, "proposal": "surrogate"}}
 ALGORITHMS = (*C2F, "right-scale random", "kt random", "kt bayesian", "kt hyperband", "optuna tpe")
 GRID = [{"rounds": r, "trials_per_round": BUDGET // r, "top_k": k, "margin": m, "proposal": proposal}
-        for proposal in ("uniform", "density") for r in (5, 10, 25) for k in (2, 3) for m in (0.15, 0.3, 0.5)]
+        for proposal in ("uniform", "surrogate") for r in (5, 10, 25) for k in (2, 3) for m in (0.15, 0.3, 0.5)]
 TUNING_SEEDS = range(101, 141)
 
 
@@ -418,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"unknown algorithm {sorted(unknown)[0]!r}; expected one of {', '.join(ALGORITHMS)}")
             tasks = [t for t in tasks if t[1] in args.algorithms]
             kept = [r for r in _read_rows(RESULTS / "tuner_search_quality.csv")
-                    if r["algorithm"] not in args.algorithms and r["seed"] <= args.seeds]
+                    if r["algorithm"] in ALGORITHMS and r["algorithm"] not in args.algorithms
+                    and r["seed"] <= args.seeds]
         run = search
     elif args.suite == "grid":
         tasks = [(p, "optuna tpe", s, None) for p in PROBLEMS for s in TUNING_SEEDS]

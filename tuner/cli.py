@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                              ("--threads", int, "TensorFlow threads per process")):
         sweep.add_argument(flag, type=kind, help=text, metavar="N" if kind is int else "X")
     sweep.add_argument("--proposal", choices=PROPOSALS, help="coarse-to-fine: draw each trial uniformly in the box "
-                       "(the course's rule, default) or as the best of many draws by a density ratio")
+                       "(the course's rule, default) or as the best of many candidates by a surrogate of the objective")
     sweep.add_argument("--prune", action="store_true", default=None,
                        help="stop a trial whose objective is behind its round's median at the same epoch")
     sweep.add_argument("--objective", metavar="METRIC", help="metric to optimise (default val_accuracy)")

@@ -43,7 +43,7 @@ from tuner.space import Param, SpaceError, normalize_choices, parse_param
 
 ALGORITHMS = ("coarse_to_fine", "random", "bayesian", "hyperband")
 DIRECTIONS = ("max", "min")
-PROPOSALS = ("uniform", "density")  # how coarse-to-fine draws inside a round's box (`tuner.oracle`)
+PROPOSALS = ("uniform", "surrogate")  # how coarse-to-fine draws inside a round's box (`tuner.oracle`)
 DEFAULT_MODEL = "tuner.digits:DigitsMLP"
 DEFAULT_DATA = "tuner.digits:load_data"
 
@@ -57,8 +57,8 @@ class SweepConfig:
         algorithm: one of `ALGORITHMS`.
         rounds, trials_per_round, top_k, margin: the coarse-to-fine settings.
         proposal: coarse-to-fine only: "uniform" (each trial drawn uniformly in the box, the
-            course's rule) or "density" (the best of many such draws by a density ratio over the
-            trials so far; `tuner.oracle`).
+            course's rule) or "surrogate" (the best of many candidates by a surrogate of the
+            objective fitted to the trials so far; `tuner.oracle`).
         prune: coarse-to-fine only: stop a trial whose objective so far is behind its round's
             median at the same epoch (the median stopping rule; `tuner.oracle`).
         max_trials: trials for random and bayesian (None: rounds x trials_per_round).

@@ -16,22 +16,26 @@ and the trial it gets back has the status `STOPPED` when training should stop. A
 keeps the best score it reached. Never at the first epoch, and only once `PRUNE_MIN_PEERS` trials
 of the round have run to their end.
 
-With `proposal="density"`, each trial is still drawn inside the round's box, but as the best of
-`DENSITY_CANDIDATES` uniform draws by the ratio of two densities over the trials so far (TPE's
-idea, Bergstra et al. 2011): one of the best `DENSITY_GOOD_SHARE` of them, one of the rest, each
-parameter apart, on its own coordinate r normalised to its range (kernels `DENSITY_BANDWIDTH` x
-the box's width wide, and a flat part so that no place of the box is ruled out); choices by
-their counts. The zoom is unchanged. With fewer than `DENSITY_MIN_TRIALS` completed trials, the
-draw is uniform.
+With `proposal="surrogate"`, each trial is still drawn inside the round's box, but as the best of
+`SURROGATE_CANDIDATES` candidates (half drawn uniformly in the box, half around the best trial so
+far, `SURROGATE_STEP` x the box's width apart on each coordinate) by a radial-basis-function
+surrogate of the objective fitted to every trial so far (cubic kernel with a linear tail; scores
+worse than the median count as the median), traded against the distance to the trials already
+run, with the weights of `SURROGATE_WEIGHTS` in turn (the stochastic RBF method of Regis and
+Shoemaker, 2007). Each parameter counts on its own coordinate r normalised to its range, a choice
+as one 0/1 coordinate per allowed value. The zoom is unchanged. With too few completed trials for
+a surrogate (the coordinates + 2), the draw is uniform.
 
 Hyperparameters that `build(hp)` declares itself (`hp.Float("lr", 1e-4, 1e-1, sampling="log")`)
 are tuned too: `log` becomes the log scale, `reverse_log` with bounds in (0, 1) the β scale
 `one_minus_log`, and so on; those the oracle cannot place on a scale (a `step`, a `Fixed`) are
 drawn with keras-tuner's own sampling and not zoomed.
 
-Reference:
+References:
     Andrew Ng, Improving Deep Neural Networks, week 3: "Using an appropriate scale to pick
     hyperparameters" and "coarse to fine" search.
+    Rommel Regis and Christine Shoemaker, "A Stochastic Radial Basis Function Method for the Global
+    Optimization of Expensive Functions", INFORMS Journal on Computing 19(4), 2007.
 """
 
 from __future__ import annotations
@@ -51,14 +55,13 @@ from tuner.space import CHOICE, Box, Param, box_from_json, box_to_json, zoom
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED)
 CURVE = "tuner/curve"  # the metric a trial's objective is sent under, epoch by epoch, for pruning
 PRUNE_MIN_PEERS = 3  # full-length trials of the round needed before any of its trials is stopped
-# The density proposal's constants, compared on the synthetic suite's tuning seeds (101-140) only,
-# never on the seeds benchmarks/tuner_search_quality.py reports: 24, 64 or 128 candidates, a good
-# share of 0.15-0.25 and bandwidths of 0.15-0.3 (a scratch grid); the rounds, top_k and margin to
-# use them with come from its `--suite grid`.
-DENSITY_CANDIDATES = 64
-DENSITY_GOOD_SHARE = 0.2
-DENSITY_BANDWIDTH = 0.2
-DENSITY_MIN_TRIALS = 4
+# The surrogate proposal's constants (Regis and Shoemaker's weights and step), checked on the synthetic
+# suite's tuning seeds (101-250) only, never on the seeds benchmarks/tuner_search_quality.py reports:
+# 64 to 400 candidates and steps of 0.1-0.2 gave Hartmann-6 regrets within 10 % of each other (64: the
+# cheapest); the rounds, top_k and margin to use them with come from its `--suite grid`.
+SURROGATE_CANDIDATES = 64
+SURROGATE_STEP = 0.2
+SURROGATE_WEIGHTS = (0.3, 0.5, 0.8, 0.95)  # of the surrogate's value against the distance, trial after trial
 
 
 def param_from_keras(hp: Any) -> Param | None:
@@ -108,8 +111,9 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         top_k: how many of the best trials the next box must hold, >= 1.
         margin: fraction of the current width added on each side of the new box, >= 0.
         prune: stop a trial whose objective so far is behind its round's median at the same epoch.
-        proposal: "uniform" (the course's rule) or "density" (the best of many uniform draws in
-            the box by a density ratio over the trials so far; see the module's docstring).
+        proposal: "uniform" (the course's rule) or "surrogate" (the best of many candidates in
+            the box by a surrogate of the objective fitted to the trials so far; see the module's
+            docstring).
         seed: seed of the oracle's random generator (0 is a seed, not "random").
         hyperparameters, allow_new_entries, tune_new_entries, max_retries_per_trial,
         max_consecutive_failed_trials: as in `keras_tuner.Oracle`.
@@ -277,43 +281,55 @@ class CoarseToFineOracle(keras_tuner.Oracle):
 
     def _draw_values(self) -> dict[str, Any] | None:
         """The next trial's values inside the current box: uniform, or the best of
-        `DENSITY_CANDIDATES` uniform draws by the density ratio; None when the box is spent."""
+        `SURROGATE_CANDIDATES` candidates by the surrogate; None when the box is spent."""
         box, params = self.box(), self.params()
         placed = {p.name: p for p in params}
         done = best_first(self.trials.values(), self.objective.direction)
-        if self.proposal == "uniform" or len(done) < DENSITY_MIN_TRIALS:
+        columns = sum(len(p.choices) if p.is_choice else 1 for p in params)
+        if self.proposal == "uniform" or len(done) < columns + 2:
             return self._draw_uniform(box, placed)
-        candidates = [c for c in (self._draw_uniform(box, placed) for _ in range(DENSITY_CANDIDATES))
-                      if c is not None]
-        if not candidates:
-            return None
-        split = math.ceil(DENSITY_GOOD_SHARE * len(done))
-        good = [t.hyperparameters.values for t in done[:split]]
-        bad = [t.hyperparameters.values for t in done[split:]]
-        return candidates[int(np.argmax(_density_scores(candidates, good, bad, box, params)))]
+        best = done[0].hyperparameters.values
+        candidates = [self._sample(box, placed) for _ in range(SURROGATE_CANDIDATES)]
+        for values in candidates[: SURROGATE_CANDIDATES // 2]:  # around the best trial
+            for param in params:
+                if not param.is_choice and param.name in values and param.name in best:
+                    low, high = box[param.name]
+                    r = param.to_coordinate(best[param.name]) + SURROGATE_STEP * (high - low) * self._rng.normal()
+                    values[param.name] = param.from_coordinate(min(max(r, low), high))
+        scores = [t.score if self.objective.direction == "min" else -t.score for t in done]
+        weight = SURROGATE_WEIGHTS[len(done) % len(SURROGATE_WEIGHTS)]
+        ranked = _surrogate_ranking(candidates, [t.hyperparameters.values for t in done], scores, params, weight)
+        if ranked is None:  # the surrogate cannot be fitted to these trials
+            return self._draw_uniform(box, placed)
+        return next((candidates[i] for i in ranked if not self._duplicate(candidates[i])), None)
 
     def _draw_uniform(self, box: Box, params: Mapping[str, Param]) -> dict[str, Any] | None:
-        """One new point drawn uniformly inside `box` (active parameters only, each on its scale);
-        None when the box is spent."""
-        conditional = any(hp.conditions for hp in self.hyperparameters.space)
+        """One new point drawn uniformly inside `box`; None when the box is spent."""
         for _ in range(self._max_collisions + 1):
-            hps = keras_tuner.HyperParameters() if conditional else None  # which are active, if any depend
-            values: dict[str, Any] = {}
-            for hp in self.hyperparameters.space:
-                if hps is not None:
-                    hps.merge([hp])
-                    if not hps.is_active(hp):
-                        continue
-                param = params.get(hp.name)
-                if param is None:
-                    values[hp.name] = hp.random_sample(int(self._rng.integers(2**31)))
-                else:
-                    values[hp.name] = param.sample(box[hp.name], self._rng)
-                if hps is not None:
-                    hps.values[hp.name] = values[hp.name]
+            values = self._sample(box, params)
             if not self._duplicate(values):
                 return values
         return None
+
+    def _sample(self, box: Box, params: Mapping[str, Param]) -> dict[str, Any]:
+        """One point drawn uniformly inside `box` (active parameters only, each on its scale),
+        new or not."""
+        conditional = any(hp.conditions for hp in self.hyperparameters.space)
+        hps = keras_tuner.HyperParameters() if conditional else None  # which are active, if any depend
+        values: dict[str, Any] = {}
+        for hp in self.hyperparameters.space:
+            if hps is not None:
+                hps.merge([hp])
+                if not hps.is_active(hp):
+                    continue
+            param = params.get(hp.name)
+            if param is None:
+                values[hp.name] = hp.random_sample(int(self._rng.integers(2**31)))
+            else:
+                values[hp.name] = param.sample(box[hp.name], self._rng)
+            if hps is not None:
+                hps.values[hp.name] = values[hp.name]
+        return values
 
     def reload(self) -> None:
         super().reload()
@@ -358,30 +374,40 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self._rng.bit_generator.state = mine["rng"]
 
 
-def _density_scores(candidates: Sequence[Mapping[str, Any]], good: Sequence[Mapping[str, Any]],
-                    bad: Sequence[Mapping[str, Any]], box: Box, params: Sequence[Param]) -> np.ndarray:
-    """log l(x) - log g(x) of each candidate, summed over the parameters: how much likelier it is
-    among the good trials than among the others (see the module's docstring). Shape (candidates,)."""
-    scores = np.zeros(len(candidates))
+def _coordinates(points: Sequence[Mapping[str, Any]], params: Sequence[Param]) -> np.ndarray:
+    """Each point as the surrogate reads it: r normalised to [0, 1] over the parameter's range
+    (0.5 where a point does not use it), a choice as a 0/1 coordinate per allowed value.
+    Shape (points, coordinates)."""
+    columns = []
     for param in params:
-        has = np.array([param.name in c for c in candidates])
-        if not has.any():
-            continue
-        values = [c.get(param.name) for c in candidates]
-        for sign, trials in ((1.0, good), (-1.0, bad)):
-            seen = [t[param.name] for t in trials if param.name in t]
-            if param.is_choice:
-                counts = np.array([seen.count(v) for v in values], dtype=float)
-                density = (counts + 1) / (len(seen) + len(param.choices))
-            else:
-                low, high = param.full_box
-                width = max(DENSITY_BANDWIDTH * (box[param.name][1] - box[param.name][0]) / (high - low), 1e-3)
-                x = np.array([(param.to_coordinate(v) - low) / (high - low) if v is not None else 0.0 for v in values])
-                centres = (np.array([param.to_coordinate(v) for v in seen], dtype=float) - low) / (high - low)
-                kernels = np.exp(-0.5 * ((x[:, None] - centres[None, :]) / width) ** 2) / (width * math.sqrt(2 * math.pi))
-                density = (kernels.sum(axis=1) + 1.0) / (len(seen) + 1)  # and a flat part: nothing ruled out
-            scores += sign * np.where(has, np.log(density), 0.0)
-    return scores
+        values = [values.get(param.name) for values in points]
+        if param.is_choice:
+            columns += [[float(value == choice) for value in values] for choice in param.choices]
+        else:
+            low, high = param.full_box
+            columns.append([0.5 if value is None else (param.to_coordinate(value) - low) / (high - low)
+                            for value in values])
+    return np.array(columns, dtype=float).T.reshape(len(points), -1)
+
+
+def _surrogate_ranking(candidates: Sequence[Mapping[str, Any]], trials: Sequence[Mapping[str, Any]],
+                       scores: Sequence[float], params: Sequence[Param], weight: float) -> list[int] | None:
+    """The candidates' indices, best first: `weight` x the surrogate's value (scores to minimise,
+    clipped at their median, scaled to [0, 1]) + (1 - weight) x the nearness to a trial (scaled
+    to [0, 1]); a candidate on a trial's very coordinates last. None when no surrogate fits."""
+    from scipy.interpolate import RBFInterpolator  # scipy's import costs a sweep of uniform draws nothing
+
+    X, C = _coordinates(trials, params), _coordinates(candidates, params)
+    y = np.asarray(scores, dtype=float)
+    try:
+        predicted = RBFInterpolator(X, np.minimum(y, np.median(y)), kernel="cubic", degree=1, smoothing=1e-9)(C)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    distance = np.min(np.linalg.norm(C[:, None, :] - X[None, :, :], axis=2), axis=1)
+    value = (predicted - predicted.min()) / (np.ptp(predicted) or 1.0)
+    nearness = (distance.max() - distance) / (np.ptp(distance) or 1.0)
+    total = np.where(distance > 1e-9, weight * value + (1.0 - weight) * nearness, np.inf)
+    return [int(i) for i in np.argsort(total, kind="stable")]
 
 
 def resume_only_unended(oracle: keras_tuner.Oracle) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from keras_tuner.engine.trial import TrialStatus
 
-from tuner.oracle import CURVE, DENSITY_MIN_TRIALS, PRUNE_MIN_PEERS, CoarseToFineOracle, param_from_keras
+from tuner.oracle import CURVE, PRUNE_MIN_PEERS, CoarseToFineOracle, param_from_keras
 from tuner.space import Param
 
 LR = Param("learning_rate", "log", 1e-5, 1.0)
@@ -242,39 +242,40 @@ def test_without_pruning_the_curve_is_recorded_and_no_trial_stops(tmp_path):
     assert _trained(oracle, [9.0, 9.0, 9.0, 9.0])[1] is None
 
 
-def _values(oracle, stop_after=None):
-    """Run an oracle's trials on `loss`; the values of each, in order (or of the first `stop_after`)."""
+def _values(oracle, stop_after=None, objective=loss):
+    """Run an oracle's trials on `objective`; the values of each, in order (or of the first `stop_after`)."""
     drawn = []
     while stop_after is None or len(drawn) < stop_after:
-        trial = run_trial(oracle)
+        trial = run_trial(oracle, objective=objective)
         if trial.status == TrialStatus.STOPPED:
             break
         drawn.append(trial.hyperparameters.values)
     return drawn
 
 
-def test_density_proposal_starts_as_uniform_and_keeps_every_draw_inside_its_round(tmp_path):
+def test_surrogate_proposal_starts_as_uniform_and_keeps_every_draw_inside_its_round(tmp_path):
     uniform = _values(make_oracle(tmp_path, name="u", seed=3))
-    oracle = make_oracle(tmp_path, name="d", seed=3, proposal="density")
-    density = _values(oracle)
-    assert density[:DENSITY_MIN_TRIALS] == uniform[:DENSITY_MIN_TRIALS]  # too few trials for a model yet
-    assert density != uniform and len(density) == 18
+    oracle = make_oracle(tmp_path, name="s", seed=3, proposal="surrogate")
+    surrogate = _values(oracle)
+    first = 2 + 2 + 2  # one coordinate each for the rates, two for batch_norm's choices; + 2
+    assert surrogate[:first] == uniform[:first]  # too few trials for a surrogate yet
+    assert surrogate[first] != uniform[first] and len(surrogate) == 18
     for trial_id, trial in oracle.trials.items():
         box = oracle.box(oracle.round_of(trial_id))
         assert all(inside(p, trial.hyperparameters.values[p.name], box[p.name]) for p in SPACE)
 
 
-def test_density_proposal_resumed_from_its_state_draws_what_it_would_have(tmp_path):
-    whole = _values(make_oracle(tmp_path, name="whole", proposal="density"))
-    before = _values(make_oracle(tmp_path, name="part", proposal="density"), stop_after=8)
-    again = make_oracle(tmp_path, name="part", proposal="density")
+def test_surrogate_proposal_resumed_from_its_state_draws_what_it_would_have(tmp_path):
+    whole = _values(make_oracle(tmp_path, name="whole", proposal="surrogate"))
+    before = _values(make_oracle(tmp_path, name="part", proposal="surrogate"), stop_after=8)
+    again = make_oracle(tmp_path, name="part", proposal="surrogate")
     again.reload()  # from the files the first one wrote
     assert before + _values(again) == whole
 
 
-def test_density_proposal_comes_closer_to_the_optimum_than_uniform_draws(tmp_path):
+def test_surrogate_proposal_comes_closer_to_the_optimum_than_uniform_draws(tmp_path):
     regret = {}
-    for proposal in ("uniform", "density"):
+    for proposal in ("uniform", "surrogate"):
         bests = []
         for seed in range(1, 12):
             oracle = make_oracle(tmp_path, name=f"{proposal}{seed}", seed=seed, proposal=proposal,
@@ -282,4 +283,15 @@ def test_density_proposal_comes_closer_to_the_optimum_than_uniform_draws(tmp_pat
             run_all(oracle)
             bests.append(min(t.score for t in oracle.trials.values()))  # `loss`'s optimum is 0
         regret[proposal] = float(np.median(bests))
-    assert regret["density"] < 0.5 * regret["uniform"], regret
+    assert regret["surrogate"] < 0.2 * regret["uniform"], regret
+
+
+def test_surrogate_proposal_draws_every_combination_of_a_choice_only_space_once(tmp_path):
+    """27 combinations, 27 trials: the candidates it ranks but does not pick use none of them up."""
+    space = tuple(Param(name, "choice", choices=(1, 2, 3)) for name in ("a", "b", "c"))
+    oracle = CoarseToFineOracle(objective=keras_tuner.Objective("loss", "min"), space=space, rounds=1,
+                                trials_per_round=27, proposal="surrogate", seed=5)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), "choices")
+    drawn = _values(oracle, objective=lambda v: float(v["a"] + 2 * v["b"] - v["c"]))
+    assert len(drawn) == 27 and len({(v["a"], v["b"], v["c"]) for v in drawn}) == 27

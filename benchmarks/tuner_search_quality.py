@@ -67,7 +67,7 @@ HYPERBAND_EPOCHS = 9
 C2F = {"c2f default": {"rounds": 5, "trials_per_round": 10, "top_k": 3, "margin": 0.15},
        "c2f tuned": {"rounds": 10, "trials_per_round": 5, "top_k": 2, "margin": 0.3},
        # the best worst-case ratio to Optuna TPE's in `--suite grid` (tuning seeds 101-140)
-       "c2f surrogate": {"rounds": 10, "trials_per_round": 5, "top_k": 3, "margin": 0.3, "proposal": "surrogate"}}
+       "c2f surrogate": {"rounds": 5, "trials_per_round": 10, "top_k": 2, "margin": 0.3, "proposal": "surrogate"}}
 ALGORITHMS = (*C2F, "right-scale random", "kt random", "kt bayesian", "kt hyperband", "optuna tpe")
 GRID = [{"rounds": r, "trials_per_round": BUDGET // r, "top_k": k, "margin": m, "proposal": proposal}
         for proposal in ("uniform", "surrogate") for r in (5, 10, 25) for k in (2, 3) for m in (0.15, 0.3, 0.5)]

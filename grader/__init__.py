@@ -30,11 +30,12 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
-
-import pytest
+from typing import TYPE_CHECKING, Any
 
 from grader.effects import observe
+
+if TYPE_CHECKING:
+    import pytest
 
 __all__ = ["MUTANTS", "Mutant", "graded", "mutant", "observe", "rewrite", "split_task"]
 
@@ -57,6 +58,8 @@ def graded(task: str, points: int = 1, *, hidden: bool = False) -> pytest.MarkDe
     A ``hidden`` test counts in the score, but ``course grade`` shows students its details only
     after the grades are published (Gradescope's ``after_published``).
     """
+    import pytest  # here, not at the top: the `course` command imports this package without pytest
+
     split_task(task)
     if not (isinstance(points, int) and points > 0):
         raise ValueError(f"points must be a positive integer. Received: points={points!r}")

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from grader import mutants, split_task
+from grader import split_task
 from grader.course.warm import ServedGrader, WarmGrader
 from grader.stubgen import generate
 from grader.trusted import submission
@@ -788,6 +788,8 @@ def autograder_files(root: Path = ROOT) -> dict[str, bytes]:
     whatever exercises/ holds now), the hints, the graded tests with their shared oracles, and
     the references, from which the trusted side builds the mutants that name a student's
     mistake (``run_autograder`` makes the source folder unreadable to the workers)."""
+    from grader import mutants  # NumPy: not for the other commands
+
     files = {name: (GRADESCOPE / name).read_bytes() for name in ("setup.sh", "run_autograder")}
     for name in ("requirements.txt", "pyproject.toml", "README.md"):
         if (root / name).is_file():

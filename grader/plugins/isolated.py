@@ -191,7 +191,7 @@ def pytest_configure(config: pytest.Config) -> None:
     work_dir = config.getoption("work_dir")
     course.isolation = Isolation(limits, protect, Path(work_dir) if work_dir else None,
                                  preload=AUDIT_PRELOAD if course.audit else None,
-                                 modules={split_task(task)[0] for task in config.getoption("task")})
+                                 modules={task.partition(".")[0] for task in config.getoption("task")})
     first = next(iter(course.folders), plugin.REFERENCE)
     course.isolation.warm(course.owner(first), course.folder(first))  # imports overlap with collection
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from tuner import distributed
 from tuner.config import ALGORITHMS, DIRECTIONS, PROPOSALS, SweepConfig, build_config, load_file, parse_cli_params
-from tuner.errors import ConfigError, ResultsError, SweepFailed
+from tuner.errors import CONFIG_EXIT, FAILED_EXIT, ConfigError, ResultsError, SweepFailed
 from tuner.results import (FORMATS, best_trial, format_best, format_trials, read_sweep,
                            read_trials, sort_trials, sweep_status)
 from tuner.space import Param, SpaceError
@@ -262,6 +262,9 @@ def _sweep_with_workers(args: argparse.Namespace, argv: Sequence[str], config: S
                 os.environ[key] = value
         codes = distributed.stop_workers(workers, grace_s=30.0 if ended else 0.0)  # stopped: at once
     if not outcome.finished:
+        if CONFIG_EXIT in codes:  # a worker stopped on a ConfigError, and printed its line
+            raise ConfigError("the workers stopped on an error in the sweep's settings (their line is above); "
+                              f"fix it, then run the same command. Received: worker exit codes {codes}")
         raise SweepFailed(f"the workers exited before the sweep finished (exit codes {codes}); "
                           "run the same command to resume")
     lost = [f"worker{i} ({code})" for i, code in enumerate(codes) if code != 0]
@@ -333,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"tuner: error: {error}", file=sys.stderr)
-        return 1 if isinstance(error, (ResultsError, SweepFailed)) else 2
+        return FAILED_EXIT if isinstance(error, (ResultsError, SweepFailed)) else CONFIG_EXIT
     except KeyboardInterrupt:
         print("tuner: interrupted; run the same command to resume", file=sys.stderr)
         return 130

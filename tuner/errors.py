@@ -8,6 +8,9 @@
 A failed *trial* is none of these: it is recorded in `trials.csv` and the sweep goes on.
 """
 
+CONFIG_EXIT = 2  # the exit code of a ConfigError (and of argparse's own errors)
+FAILED_EXIT = 1  # that of a ResultsError or a SweepFailed
+
 
 class ConfigError(ValueError):
     """Settings that cannot make a sweep."""

@@ -122,6 +122,18 @@ def test_sweep_with_two_workers_runs_every_trial_once_and_keeps_the_rounds(tmp_p
     assert read_sweep(directory)["finished"]
 
 
+def test_workers_that_stop_on_a_wrong_objective_stop_the_chief_with_exit_2(tmp_path, tuner_env):
+    """Each worker says why (one line each); the chief does not say "resume": it would fail again."""
+    argv = tiny_models.synthetic_argv(tmp_path / "s", "--rounds", "2", "--trials-per-round", "4", "--workers", "2",
+                                      "--objective", "val_nosuch")
+    code, out, err = finish(tuner_process(argv, tuner_env))
+    assert (code, out) == (2, ""), err
+    assert "specified objective, val_nosuch, as one of the keys" in err, err  # keras-tuner's line, from a worker
+    assert err.strip().splitlines()[-1].startswith(
+        "tuner: error: the workers stopped on an error in the sweep's settings (their line is above)")
+    assert "resume" not in err and "Traceback" not in err
+
+
 def _children(pid: int) -> list[int]:
     """The processes `pid` started (Linux's /proc)."""
     found = []

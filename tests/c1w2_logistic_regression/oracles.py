@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-import tensorflow as tf
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import tensorflow as tf
 
 from grader import checks
 
@@ -53,6 +54,7 @@ def separable_problem(m: int = 40, seed: int = 3) -> tuple[np.ndarray, np.ndarra
 
 def bce_cost(w: Any, b: Any, X: np.ndarray, Y: np.ndarray) -> tf.Tensor:
     """J(w, b): binary cross-entropy of sigmoid(wᵀX + b) against Y, averaged over the m examples."""
+    import tensorflow as tf
     logits = tf.matmul(w, tf.constant(X, tf.float64), transpose_a=True) + b
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(Y, tf.float64),
                                                                   logits=logits))
@@ -60,6 +62,7 @@ def bce_cost(w: Any, b: Any, X: np.ndarray, Y: np.ndarray) -> tf.Tensor:
 
 def cost_and_gradients(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, float]:
     """(J, dJ/dw (n_x, 1), dJ/db) by ``tf.GradientTape``."""
+    import tensorflow as tf
     w_var, b_var = tf.Variable(w, dtype=tf.float64), tf.Variable(b, dtype=tf.float64)
     with tf.GradientTape() as tape:
         J = bce_cost(w_var, b_var, X, Y)
@@ -72,6 +75,8 @@ def gradient_descent(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, num_
     """Keras SGD on J from (w, b): the parameters after each update, and the cost at iterations
     0, 100, 200, ... (before that iteration's update). ``states[i]`` holds w and b after update
     i + 1 and the gradients ``dw``, ``db`` that update used."""
+    import keras
+    import tensorflow as tf
     w_var, b_var = tf.Variable(w, dtype=tf.float64), tf.Variable(b, dtype=tf.float64)
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     states, costs = [], []
@@ -88,6 +93,7 @@ def gradient_descent(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, num_
 
 def predictions(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     """1. where sigmoid(wᵀX + b) > 0.5, else 0., shape (1, m), by ``tf.math.sigmoid``."""
+    import tensorflow as tf
     A = tf.math.sigmoid(tf.constant(w.T @ X + b, tf.float64)).numpy()
     return (A > 0.5).astype(np.float64)
 

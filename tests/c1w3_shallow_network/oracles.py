@@ -10,11 +10,12 @@ copied as the arrays the course prints; their expected outputs are the course's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-import tensorflow as tf
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import tensorflow as tf
 
 from grader import checks
 
@@ -186,6 +187,7 @@ def flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tf_network(x: tf.Tensor, v: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    import tensorflow as tf
     Z1 = tf.matmul(v["W1"], x) + v["b1"]
     A1 = tf.tanh(Z1)
     Z2 = tf.matmul(v["W2"], A1) + v["b2"]
@@ -194,12 +196,14 @@ def _tf_network(x: tf.Tensor, v: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
 
 def tf_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The cache {"Z1", "A1", "Z2", "A2"} of the network, through tf.tanh and tf.sigmoid (float64)."""
+    import tensorflow as tf
     v = {key: tf.constant(np.asarray(parameters[key], dtype=np.float64)) for key in PARAMETER_NAMES}
     return {key: t.numpy() for key, t in _tf_network(tf.constant(np.asarray(X, dtype=np.float64)), v).items()}
 
 
 def tf_cost(Z2: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
     """The mean binary cross-entropy of sigmoid(Z2) against y, from the logits."""
+    import tensorflow as tf
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=Z2))
 
 
@@ -207,6 +211,7 @@ def tape_gradients(X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarra
                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """``(cache, grads)``: the forward pass in TensorFlow and ``tf.GradientTape``'s gradients of the
     mean binary cross-entropy with respect to W1, b1, W2 and b2."""
+    import tensorflow as tf
     v = {key: tf.constant(np.asarray(parameters[key], dtype=np.float64)) for key in PARAMETER_NAMES}
     y = tf.constant(np.asarray(Y, dtype=np.float64))
     with tf.GradientTape() as tape:
@@ -221,6 +226,8 @@ def tape_gradients(X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarra
 def sgd_step(parameters: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float
              ) -> dict[str, np.ndarray]:
     """One step of Keras' SGD optimizer (no momentum) from ``parameters`` along ``grads``."""
+    import keras
+    import tensorflow as tf
     variables = [tf.Variable(np.asarray(parameters[key], dtype=np.float64)) for key in PARAMETER_NAMES]
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     optimizer.apply_gradients([(tf.constant(np.asarray(grads[f"d{key}"], dtype=np.float64)), var)
@@ -232,6 +239,8 @@ def tf_train(X: np.ndarray, Y: np.ndarray, initial: dict[str, np.ndarray], steps
              learning_rate: float = 1.2) -> dict[str, np.ndarray]:
     """``steps`` full-batch steps of Keras' SGD on the mean binary cross-entropy (tf.GradientTape)
     from the ``initial`` parameters."""
+    import keras
+    import tensorflow as tf
     variables = [tf.Variable(np.asarray(initial[key], dtype=np.float64)) for key in PARAMETER_NAMES]
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     x, y = tf.constant(np.asarray(X, dtype=np.float64)), tf.constant(np.asarray(Y, dtype=np.float64))

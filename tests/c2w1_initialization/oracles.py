@@ -20,12 +20,13 @@ probability at least 1 - 1e-6 per test: each test splits ALPHA = 1e-6 among its 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-import tensorflow as tf
 from scipy import stats
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import tensorflow as tf
 
 from grader import checks, observe
 
@@ -309,6 +310,8 @@ def symmetric_training(parameters: dict[str, np.ndarray], activation: Callable[[
     """Train LINEAR -> activation -> LINEAR -> SIGMOID from ``parameters`` by batch gradient descent
     (tf.GradientTape and keras.optimizers.SGD, float64) on a small fixed data set; the trained
     parameters as arrays. X has shape (3, 40); the label is 1 where x1·x2 > 0."""
+    import keras
+    import tensorflow as tf
     rng = np.random.default_rng(7)
     X = tf.constant(rng.normal(size=(3, 40)))
     Y = tf.constant((X[0:1] * X[1:2]).numpy() > 0, dtype=tf.float64)

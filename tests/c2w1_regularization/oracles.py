@@ -11,11 +11,12 @@ copied as the arrays the course prints; their expected outputs are the course's 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-import tensorflow as tf
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import keras
 
 from grader import checks
 
@@ -146,6 +147,8 @@ def random_masks(n1: int, n2: int, m: int, keep_prob: float, seed: int = 11) -> 
 
 def keras_l2_cost(A3: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray], lambd: float) -> float:
     """Keras' mean binary cross-entropy of A3 plus keras.regularizers.L2(λ/(2m)) of W1, W2 and W3."""
+    import keras
+    import tensorflow as tf
     m = Y.shape[1]
     bce = keras.losses.BinaryCrossentropy(dtype="float64")
     penalty = keras.regularizers.L2(lambd / (2 * m))
@@ -169,6 +172,8 @@ def tape_backward(X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray
     Returns:
         ``(cache, gradients)``: the 12-tuple cache without masks, the 14-tuple with them.
     """
+    import keras
+    import tensorflow as tf
     m = X.shape[1]
     v = {name: tf.constant(value, tf.float64) for name, value in parameters.items()}
     x, y = tf.constant(X, tf.float64), tf.constant(Y, tf.float64)
@@ -200,11 +205,13 @@ def tape_backward(X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray
 
 def tf_dense(W: np.ndarray, A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """W·A + b in TensorFlow (float64)."""
+    import tensorflow as tf
     return (tf.constant(W, tf.float64) @ tf.constant(A, tf.float64) + tf.constant(b, tf.float64)).numpy()
 
 
 def tf_plain_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> np.ndarray:
     """A3 of the network without dropout, through Keras' relu and sigmoid."""
+    import keras
     p = parameters
     A1 = keras.activations.relu(tf_dense(p["W1"], X, p["b1"])).numpy()
     A2 = keras.activations.relu(tf_dense(p["W2"], A1, p["b2"])).numpy()
@@ -268,6 +275,7 @@ def fixed_initialisation(model: keras.Model, seed: int = 0) -> None:
 def overfitting_network() -> keras.Model:
     """An unregularized (64, 32) ReLU network, Adam(0.01): on the overfitting data its validation
     loss bottoms out after a few epochs and then climbs."""
+    import keras
     model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, activation="relu"),
                               keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.BinaryCrossentropy())
@@ -279,6 +287,8 @@ def train_full_batch(model: keras.Model, X: np.ndarray, y: np.ndarray, steps: in
                      learning_rate: float = 0.01) -> None:
     """``steps`` full-batch Adam steps on Keras' binary cross-entropy plus the model's own losses
     (its regularization penalties), with ``training=True`` (dropout on)."""
+    import keras
+    import tensorflow as tf
     optimizer = keras.optimizers.Adam(learning_rate)
     bce = keras.losses.BinaryCrossentropy()
     x, t = tf.constant(X), tf.constant(y.reshape(-1, 1))
@@ -298,15 +308,18 @@ def train_full_batch(model: keras.Model, X: np.ndarray, y: np.ndarray, steps: in
 
 def cross_entropy(model: keras.Model, X: np.ndarray, y: np.ndarray) -> float:
     """Keras' mean binary cross-entropy of the model's inference-mode outputs (no penalty)."""
+    import keras
     return float(keras.losses.BinaryCrossentropy()(y.reshape(-1, 1), model(X, training=False)))
 
 
 def accuracy(model: keras.Model, X: np.ndarray, y: np.ndarray) -> float:
+    import keras
     return float(np.mean((keras.ops.convert_to_numpy(model(X, training=False))[:, 0] > 0.5) == (y > 0.5)))
 
 
 def dense_layers(model: keras.Model) -> list[keras.layers.Dense]:
     """The Dense layers of a model, in order (nested Sequential models included)."""
+    import keras
     found = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
@@ -318,6 +331,7 @@ def dense_layers(model: keras.Model) -> list[keras.layers.Dense]:
 
 def flat_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """Every layer of a model in order, nested Sequential models opened."""
+    import keras
     found = []
     for layer in model.layers:
         found += flat_layers(layer) if isinstance(layer, keras.Model) else [layer]

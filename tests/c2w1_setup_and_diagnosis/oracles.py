@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 import numpy as np
 
 from grader import checks
@@ -117,6 +116,7 @@ def feature_data(n_x: int, m: int, seed: int, shift: float = 0.0) -> np.ndarray:
 
 def keras_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """mu and sigma2 (n_x, 1) from ``keras.layers.Normalization.adapt`` on X's examples (rows of X.T)."""
+    import keras
     layer = keras.layers.Normalization(axis=-1, dtype="float64")
     layer.adapt(X.T)
     n_x = X.shape[0]
@@ -126,6 +126,7 @@ def keras_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def keras_normalize(X: np.ndarray, mu: np.ndarray, sigma2: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     """(X - mu) / sqrt(sigma2 + eps) by ``keras.layers.Normalization(mean=mu, variance=sigma2 + eps)``."""
+    import keras
     layer = keras.layers.Normalization(axis=-1, mean=mu.ravel(), variance=(sigma2 + eps).ravel(), dtype="float64")
     return np.asarray(layer(X.T), np.float64).T
 

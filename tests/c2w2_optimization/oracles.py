@@ -10,12 +10,12 @@ says where and how the two are made to agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-import pandas as pd
-import tensorflow as tf
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import keras
 
 from grader import checks, split_task
 
@@ -143,6 +143,7 @@ def ewm_oracle(values: np.ndarray, beta: float, bias_correction: bool = False) -
       i = 0..t-1, and sum_i β^i = (1 - β^t)/(1 - β), so it equals v_t / (1 - β^t).
     They agree with the course's recursion to rounding (about 1e-15 relative).
     """
+    import pandas as pd
     values = np.asarray(values, dtype=np.float64)
     flat = values.reshape(values.shape[0], -1)
     frame = pd.DataFrame(flat)
@@ -187,6 +188,7 @@ def keras_trajectory(optimizer: keras.optimizers.Optimizer, parameters: dict[str
     """The parameters after each of the steps ``optimizer.apply_gradients`` takes with the given
     gradients, on float64 ``tf.Variable``s (entry t - 1: after step t). ``before_step(optimizer,
     t)`` may adjust the optimizer before step t."""
+    import tensorflow as tf
     variables = {key: tf.Variable(value, dtype=tf.float64) for key, value in parameters.items()}
     trajectory = []
     for t, step in enumerate(grads, start=1):
@@ -200,6 +202,7 @@ def keras_trajectory(optimizer: keras.optimizers.Optimizer, parameters: dict[str
 
 def schedule_value(schedule: keras.optimizers.schedules.LearningRateSchedule, step: int) -> float:
     """A Keras learning-rate schedule at ``step``, as a Python float (Keras computes in float32)."""
+    import keras
     return float(keras.ops.convert_to_numpy(schedule(step)))
 
 

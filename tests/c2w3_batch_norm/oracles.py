@@ -7,10 +7,12 @@ running statistics, and ``keras.layers.BatchNormalization`` for the TensorFlow a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import tensorflow as tf
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import tensorflow as tf
 
 FORWARD = "c2w3_batch_norm.batchnorm_forward"
 BACKWARD = "c2w3_batch_norm.batchnorm_backward"
@@ -30,6 +32,7 @@ def unit_inputs(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 def tf_normalise(Z: Any, gamma: Any, beta: Any, eps: float, axis: int = 1) -> tf.Tensor:
     """The oracle: tf.nn.moments over ``axis`` and tf.nn.batch_normalization."""
+    import tensorflow as tf
     mean, variance = tf.nn.moments(Z, axes=[axis], keepdims=True)
     return tf.nn.batch_normalization(Z, mean, variance, offset=beta, scale=gamma, variance_epsilon=eps)
 

@@ -19,9 +19,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from grader import checks, observe
 
@@ -66,6 +64,8 @@ def describe_descent(name: str, coefficients: np.ndarray, learning_rate: float |
 
 def checked_parameters(got: Any, layer_dims: list[int], call: str) -> dict[str, np.ndarray]:
     """Check keys, types and shapes of a parameters dict; return its values as arrays."""
+    import keras
+    import tensorflow as tf
     if not isinstance(got, dict):
         checks.fail(f"{call} should return a dict of parameters, got {type(got).__name__}")
     L = len(layer_dims) - 1
@@ -95,6 +95,7 @@ def numpy_forward(X: np.ndarray, parameters: dict[str, Any],
 
 def keras_cce(labels: np.ndarray, values: np.ndarray, from_logits: bool, reduction: str = "sum") -> float:
     """Keras' categorical cross-entropy of column-layout (n_y, m) arrays, in float64."""
+    import keras
     loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits, reduction=reduction, dtype="float64")
     return float(loss(np.asarray(labels, np.float64).T, np.asarray(values, np.float64).T))
 

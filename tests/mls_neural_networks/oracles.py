@@ -10,10 +10,13 @@ name (so that a message says ``g=sigmoid``); Keras computes the expected values 
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 from collections.abc import Callable, Sequence
 
-import keras
 import numpy as np
+
+if TYPE_CHECKING:  # annotations only: an oracle imports what it runs (a check needing neither skips 4 s)
+    import keras
 
 from grader import checks
 
@@ -56,6 +59,7 @@ def random_inputs(shape: tuple[int, ...], seed: int) -> np.ndarray:
 
 def keras_model(layers: Sequence[tuple[np.ndarray, np.ndarray, Activation | str]], n_in: int) -> keras.Sequential:
     """A float64 ``keras.Sequential`` of ``Dense`` layers whose kernels and biases are the given (W, b)."""
+    import keras
     dense_layers = [keras.layers.Dense(W.shape[1], activation=str(g), dtype="float64") for W, _, g in layers]
     model = keras.Sequential([keras.Input(shape=(n_in,), dtype="float64"), *dense_layers])
     for layer, (W, b, _) in zip(dense_layers, layers):
@@ -65,6 +69,7 @@ def keras_model(layers: Sequence[tuple[np.ndarray, np.ndarray, Activation | str]
 
 def keras_forward(layers: Sequence[tuple[np.ndarray, np.ndarray, Activation | str]], X: np.ndarray) -> np.ndarray:
     """What Keras' Dense layers with these weights give for the batch X (m, n_in): (m, n_out)."""
+    import keras
     return keras.ops.convert_to_numpy(keras_model(layers, X.shape[1])(X, training=False))
 
 
@@ -101,10 +106,12 @@ def collapsed_by_keras(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray]) -> tu
 
 
 def keras_hard_sigmoid(z: np.ndarray) -> np.ndarray:
+    import keras
     return keras.ops.convert_to_numpy(keras.activations.hard_sigmoid(np.asarray(z, dtype=np.float64)))
 
 
 def keras_relu(z: np.ndarray) -> np.ndarray:
+    import keras
     return keras.ops.convert_to_numpy(keras.activations.relu(np.asarray(z, dtype=np.float64)))
 
 
@@ -138,6 +145,7 @@ def coffee_test_normalized() -> np.ndarray:
     """The labs' two test examples normalized as the labs do: a Keras ``Normalization`` layer
     adapted to the lab's 200 roasts (temperatures uniform on [150, 285] °C, durations uniform on
     [11.5, 15.5] min, drawn from ``default_rng(2)``). The labs print [[-0.47, 0.42], [-0.47, 3.16]]."""
+    import keras
     draws = np.random.default_rng(2).random(400).reshape(-1, 2)
     roasts = np.column_stack([draws[:, 0] * (285 - 150) + 150, draws[:, 1] * 4 + 11.5])
     norm = keras.layers.Normalization(axis=-1)

@@ -417,6 +417,18 @@ def test_workers_preload_tensorflow_only_for_the_modules_a_run_grades() -> None:
     assert preload() == "numpy,tensorflow,keras"
 
 
+@pytest.mark.parametrize("task, imports_tensorflow", [("c2w2_optimization.random_mini_batches", False),
+                                                      ("c2w3_softmax.softmax", True)])
+def test_a_check_imports_tensorflow_only_when_its_tests_need_it(task: str, imports_tensorflow: bool) -> None:
+    """The trusted side of a check of a NumPy function whose oracles are NumPy's never waits for
+    TensorFlow's 4 s import (docs/CONTRIBUTING.md); one whose oracle is tf.nn.softmax does."""
+    module, function = task.split(".")
+    code = ("import sys, pytest; code = pytest.main(['-q', '-p', 'no:cacheprovider', '--impl=solutions', "
+            f"'--task={task}', 'tests/{module}/test_{function}.py']); print(int(code), 'tensorflow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split()[-2:] == ["0", str(imports_tensorflow)], done.stdout[-2000:] + done.stderr[-2000:]
+
+
 def test_without_root_workers_run_as_the_current_user_and_the_output_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     from grader.trusted import isolation, sandbox
 

@@ -60,8 +60,11 @@ def test_propagate_reproduces_the_course(impl):
 # example, ~300 ms on 100,000 against ~3 ms on 1,000 (measured ratio ~22, with the transfer in
 # both). The bound, 5, sits ~4x above the first and ~4x below the second. Each time is the fastest
 # of up to SPEED_ATTEMPTS alternating calls (load on the machine only ever adds time); correct code
-# passes on its first undisturbed pair. No wall-clock limit: only the ratio is asserted.
-SPEED_M, SPEED_NARROW, SPEED_RATIO, SPEED_ATTEMPTS = 100_000, 1_000, 5.0, 5
+# passes on its first undisturbed pair. Under heavy CPU contention the pipe's transfer alone can
+# grow to ~70 ms, which hides a loop's ratio; what the wide call takes *more* than the narrow one
+# does not grow with the transfer: ~0 for vectorised code, ~300 ms for the loop (~100 ms on the
+# fastest machines), so more than SPEED_EXTRA_S fails too. No limit on a call's own wall time.
+SPEED_M, SPEED_NARROW, SPEED_RATIO, SPEED_EXTRA_S, SPEED_ATTEMPTS = 100_000, 1_000, 5.0, 0.05, 5
 
 
 def _vectorized_propagate(w, b, X, Y):
@@ -84,12 +87,13 @@ def test_propagate_is_vectorized(impl):
         many = min(many, seconds)
         few = min(few, fastest(lambda: impl.propagate(w2, b2, X2, Y2), 1)[0])
         numpy = min(numpy, fastest(lambda: _vectorized_propagate(w, b, X, Y), 3)[0])
-        if many <= SPEED_RATIO * few:
+        if many <= SPEED_RATIO * few and many - few <= SPEED_EXTRA_S:
             break
     else:
         checks.fail(f"{call}: took {many * 1e3:.0f} ms at best, {many / few:.0f}x the {few * 1e3:.1f} ms of "
                     f"propagate on as many numbers but 100 times fewer examples, X of shape {X2.shape} "
-                    f"(allowed: {SPEED_RATIO:.0f}x; vectorised code takes about as long on both, and NumPy "
+                    f"(allowed: {SPEED_RATIO:.0f}x and {SPEED_EXTRA_S * 1e3:.0f} ms more; vectorised code takes "
+                    "about as long on both, and NumPy "
                     f"itself needs {numpy * 1e3:.1f} ms for these 100,000 examples). Is there a Python loop over "
                     "the examples? Compute all m examples at once: A = sigmoid(w.T @ X + b), "
                     "dw = X @ (A - Y).T / m, and np.sum for the cost and db.")

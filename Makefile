@@ -16,14 +16,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 venv: $(VENV)/.installed
 
 GRADED_TESTS := $(filter-out tests/tuner/ tests/adversarial/ tests/__pycache__/,$(wildcard tests/*/))
-# Two lanes for the two cores: the course's tool tests; the audit, then the tuner's tests and three
+# Two lanes for the two cores: the course's tool tests; the audit, then the tuner's tests and two
 # course files (balanced by their times from a clean clone: about 7 minutes each)
-AFTER_AUDIT := tests/tuner tests/test_curves.py tests/test_course_report.py tests/test_grader_plugin.py
+AFTER_AUDIT := tests/tuner tests/test_curves.py tests/test_course_report.py
 COURSE_TESTS := $(filter-out $(AFTER_AUDIT),$(wildcard tests/test_*.py))
 
 ## test: every check — stubs in sync, then three pytest runs on the two cores: the course's tool
 ## tests beside the audit (references pass, stubs fail, mutants caught) followed by the tuner's
-## tests and three course files; the audit's and the second run's reports printed last
+## tests and two course files; the audit's and the second run's reports printed last
 test: $(VENV)/.installed
 	$(PY) -m grader.stubgen --check
 	@audit=$$(mktemp); after=$$(mktemp); \

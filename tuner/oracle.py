@@ -284,9 +284,11 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         `SURROGATE_CANDIDATES` candidates by the surrogate; None when the box is spent."""
         box, params = self.box(), self.params()
         placed = {p.name: p for p in params}
+        if self.proposal == "uniform":
+            return self._draw_uniform(box, placed)
         done = best_first(self.trials.values(), self.objective.direction)
-        columns = sum(len(p.choices) if p.is_choice else 1 for p in params)
-        if self.proposal == "uniform" or len(done) < columns + 2:
+        X = _coordinates([t.hyperparameters.values for t in done], params)
+        if len(done) < X.shape[1] + 2:  # too few trials for a surrogate of these coordinates
             return self._draw_uniform(box, placed)
         best = done[0].hyperparameters.values
         candidates = [self._sample(box, placed) for _ in range(SURROGATE_CANDIDATES)]
@@ -298,7 +300,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                     values[param.name] = param.from_coordinate(min(max(r, low), high))
         scores = [t.score if self.objective.direction == "min" else -t.score for t in done]
         weight = SURROGATE_WEIGHTS[len(done) % len(SURROGATE_WEIGHTS)]
-        ranked = _surrogate_ranking(candidates, [t.hyperparameters.values for t in done], scores, params, weight)
+        ranked = _surrogate_ranking(_coordinates(candidates, params), X, scores, weight)
         if ranked is None:  # the surrogate cannot be fitted to these trials
             return self._draw_uniform(box, placed)
         return next((candidates[i] for i in ranked if not self._duplicate(candidates[i])), None)
@@ -380,24 +382,24 @@ def _coordinates(points: Sequence[Mapping[str, Any]], params: Sequence[Param]) -
     Shape (points, coordinates)."""
     columns = []
     for param in params:
-        values = [values.get(param.name) for values in points]
+        seen = [point.get(param.name) for point in points]
         if param.is_choice:
-            columns += [[float(value == choice) for value in values] for choice in param.choices]
+            columns += [[float(value == choice) for value in seen] for choice in param.choices]
         else:
             low, high = param.full_box
             columns.append([0.5 if value is None else (param.to_coordinate(value) - low) / (high - low)
-                            for value in values])
-    return np.array(columns, dtype=float).T.reshape(len(points), -1)
+                            for value in seen])
+    return np.array(columns, dtype=float).reshape(len(columns), len(points)).T
 
 
-def _surrogate_ranking(candidates: Sequence[Mapping[str, Any]], trials: Sequence[Mapping[str, Any]],
-                       scores: Sequence[float], params: Sequence[Param], weight: float) -> list[int] | None:
-    """The candidates' indices, best first: `weight` x the surrogate's value (scores to minimise,
-    clipped at their median, scaled to [0, 1]) + (1 - weight) x the nearness to a trial (scaled
-    to [0, 1]); a candidate on a trial's very coordinates last. None when no surrogate fits."""
+def _surrogate_ranking(C: np.ndarray, X: np.ndarray, scores: Sequence[float], weight: float) -> list[int] | None:
+    """The indices of the candidates C (shape (candidates, coordinates)), best first: `weight` x
+    the value of a surrogate fitted to the trials X (shape (trials, coordinates)) and their scores
+    (to minimise, clipped at their median), scaled to [0, 1], + (1 - weight) x the nearness to a
+    trial, scaled to [0, 1]; a candidate on a trial's very coordinates last. None when no
+    surrogate fits."""
     from scipy.interpolate import RBFInterpolator  # scipy's import costs a sweep of uniform draws nothing
 
-    X, C = _coordinates(trials, params), _coordinates(candidates, params)
     y = np.asarray(scores, dtype=float)
     try:
         predicted = RBFInterpolator(X, np.minimum(y, np.median(y)), kernel="cubic", degree=1, smoothing=1e-9)(C)
